@@ -1,0 +1,5 @@
+"""Allow ``python -m kommunestyre``."""
+
+from kommunestyre.cli import main
+
+raise SystemExit(main())

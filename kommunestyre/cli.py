@@ -1,0 +1,171 @@
+"""The ``kommunestyre`` command.
+
+Only the standard library is imported at module level: every command imports what it needs
+when it runs, so ``kommunestyre headcount`` never loads Textual or Jinja2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from kommunestyre import __version__
+
+if TYPE_CHECKING:
+    from kommunestyre.clock import Clock
+    from kommunestyre.locations import DatabaseLocation
+
+Handler = Callable[[argparse.Namespace, "Context"], int]
+
+
+class Context:
+    """What every command may need, injected so tests can replace it."""
+
+    def __init__(self, clock: Clock | None, environ: Mapping[str, str]) -> None:
+        self._clock = clock
+        self.environ = environ
+
+    @property
+    def clock(self) -> Clock:
+        if self._clock is None:
+            from kommunestyre.clock import system_clock
+
+            self._clock = system_clock
+        return self._clock
+
+    def location(self, args: argparse.Namespace) -> DatabaseLocation:
+        from kommunestyre.locations import resolve
+
+        return resolve(getattr(args, "db", None), self.environ)
+
+
+def _cmd_init(args: argparse.Namespace, ctx: Context) -> int:
+    from pathlib import Path
+
+    from kommunestyre.services.setup import init_database
+
+    location = ctx.location(args)
+    definition = Path(args.cohorts) if args.cohorts else None
+    init_database(location.path, force=args.force, definition=definition, clock=ctx.clock)
+    print(f"Created {location.path} from the programme definition.")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    from kommunestyre.services.demo import create_demo
+
+    location = ctx.location(args)
+    create_demo(location.path, force=args.force, clock=ctx.clock)
+    print(f"Created the demonstration database {location.path}.")
+    if location.explicit:
+        print(f"Try: kommunestyre headcount --db {location.path}")
+    else:
+        print("Try: kommunestyre headcount")
+    return 0
+
+
+def _cmd_headcount(args: argparse.Namespace, ctx: Context) -> int:
+    from kommunestyre.services import headcount
+    from kommunestyre.services.setup import open_repository
+
+    repository = open_repository(ctx.location(args), clock=ctx.clock)
+    register = repository.load()
+    now = ctx.clock()
+    rows = headcount.select(register, now, args.cohort)
+    if args.json:
+        import json
+
+        print(json.dumps(headcount.as_json(rows, now), ensure_ascii=False, indent=2))
+    elif args.cohort is not None:
+        print(headcount.detail_text(register, rows[0]))
+    else:
+        print(headcount.as_text(register, rows, now))
+    return 0
+
+
+def _cohort_number(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a cohort number (1, 2, ...)") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a cohort number (1, 2, ...)")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kommunestyre",
+        description="The coordinators' workbench for Kommunestyret 2030.",
+        epilog="The database is --db PATH, else $KOMMUNESTYRE_DB, else the user data folder "
+        "(created from the programme definition on first use).",
+    )
+    parser.add_argument("--version", action="version", version=f"kommunestyre {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="the database file")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    # Each command also accepts --db after its name; SUPPRESS keeps it from hiding the global one.
+    db_option = argparse.ArgumentParser(add_help=False)
+    db_option.add_argument(
+        "--db", metavar="PATH", default=argparse.SUPPRESS, help="the database file"
+    )
+
+    init = commands.add_parser(
+        "init", parents=[db_option], help="create a database from the programme definition"
+    )
+    init.add_argument("--force", action="store_true", help="replace an existing database")
+    init.add_argument(
+        "--cohorts", metavar="DIR", help="a programme definition folder (default: the shipped one)"
+    )
+    init.set_defaults(handler=_cmd_init)
+
+    demo = commands.add_parser(
+        "demo", parents=[db_option], help="create a demonstration database with fictional people"
+    )
+    demo.add_argument("--force", action="store_true", help="replace an existing database")
+    demo.set_defaults(handler=_cmd_demo)
+
+    count = commands.add_parser(
+        "headcount",
+        parents=[db_option],
+        help="directorates, participants and free seats per cohort",
+    )
+    count.add_argument("--cohort", type=_cohort_number, metavar="N", help="only hold N, in detail")
+    count.add_argument("--json", action="store_true", help="print the figures as JSON")
+    count.set_defaults(handler=_cmd_headcount)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    clock: Clock | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    from kommunestyre.errors import KommunestyreError
+
+    ctx = Context(clock, os.environ if environ is None else environ)
+    try:
+        handler: Handler = args.handler
+        return handler(args, ctx)
+    except KommunestyreError as error:
+        print(f"kommunestyre: {error.title.lower()}: {error}", file=sys.stderr)
+        return error.exit_code
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"kommunestyre: {where}{error.strerror or error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Pure domain: dataclasses, rules, validation. No Textual, no TinyDB, no I/O."""

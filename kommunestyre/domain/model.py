@@ -1,0 +1,303 @@
+"""The programme's nouns as plain dataclasses.
+
+Nothing here knows about files, databases or screens. ``rev`` on the records that people edit
+is the optimistic-concurrency revision: the store bumps it on every change, and a save that
+carries an older ``rev`` is refused instead of overwriting someone else's work.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from kommunestyre.errors import UnknownRecord
+
+
+class Status(StrEnum):
+    """Where a directorate or a participant stands."""
+
+    ADMITTED = "admitted"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    SUBSTITUTED = "substituted"
+
+    @property
+    def is_active(self) -> bool:
+        """Holding a seat or a place in the queue."""
+        return self in (Status.ADMITTED, Status.WAITLISTED)
+
+
+class CohortStatus(StrEnum):
+    OPEN = "open"
+    FULL = "full"
+    CLOSED = "closed"
+    HELD = "held"
+
+
+class Role(StrEnum):
+    SPEAKER = "speaker"
+    MODERATOR = "moderator"
+
+
+@dataclass(frozen=True, slots=True)
+class ProfessionalField:
+    """A network: the directors of one field across all cohorts."""
+
+    key: str
+    label: str
+    association: str = ""
+
+
+@dataclass(slots=True)
+class Venue:
+    name: str
+    address: str
+    postcode: str
+    town: str
+
+    def one_line(self) -> str:
+        return f"{self.name}, {self.address}, {self.postcode} {self.town}"
+
+
+@dataclass(slots=True)
+class Meeting:
+    """One gathering of a cohort: the 12-12 seminar or the follow-up day."""
+
+    start: datetime
+    end: datetime
+    venue: Venue
+
+
+@dataclass(slots=True)
+class Speaker:
+    name: str
+    title: str
+    organisation: str
+    role: Role = Role.SPEAKER
+    topic: str = ""
+
+
+@dataclass(slots=True)
+class Cohort:
+    """A "hold": up to ``max_directorates`` directorates and ``max_participants`` people."""
+
+    number: int
+    seminar: Meeting
+    followup: Meeting
+    registration_deadline: date
+    min_directorates: int = 5
+    max_directorates: int = 10
+    max_participants: int = 40
+    speakers: list[Speaker] = dataclasses.field(default_factory=list)
+    themes: list[str] = dataclasses.field(default_factory=list)
+    rev: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"Hold {self.number}"
+
+    def is_binding(self, at: datetime) -> bool:
+        """A registration is binding once the deadline day is over (Copenhagen time)."""
+        local = at.astimezone(self.seminar.start.tzinfo)
+        return local.date() > self.registration_deadline
+
+    def is_held(self, at: datetime) -> bool:
+        return at >= self.followup.end
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str
+    title: str = ""
+    organisation: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(slots=True)
+class Programme:
+    name: str
+    subtitle: str
+    organisers: list[str]
+    price_excl_vat: Decimal
+    vat_rate: Decimal
+    price_includes: list[str]
+    price_excludes: list[str]
+    invoice_weeks_before: int
+    coordinator: Contact
+    fields: list[ProfessionalField]
+    cohorts: list[Cohort]
+
+    def cohort(self, number: int) -> Cohort:
+        for cohort in self.cohorts:
+            if cohort.number == number:
+                return cohort
+        known = ", ".join(str(c.number) for c in self.cohorts)
+        raise UnknownRecord(f"there is no hold {number} (the programme has hold {known})")
+
+    def field(self, key: str) -> ProfessionalField:
+        for professional_field in self.fields:
+            if professional_field.key == key:
+                return professional_field
+        raise UnknownRecord(f"unknown professional field {key!r}")
+
+    def field_label(self, key: str) -> str:
+        for professional_field in self.fields:
+            if professional_field.key == key:
+                return professional_field.label
+        return key
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    name: str
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    code: int
+    name: str
+    official_name: str
+    region: str
+
+    @property
+    def code_text(self) -> str:
+        """The official three-digit code, e.g. ``"101"`` or ``"751"``."""
+        return f"{self.code:03d}"
+
+
+@dataclass(slots=True)
+class InvoiceDetails:
+    """What finance needs to send an electronic invoice (OIOUBL via NemHandel)."""
+
+    ean: str = ""
+    cvr: str = ""
+    reference: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+
+
+@dataclass(slots=True)
+class Directorate:
+    """A municipality's top-management team, registered to one cohort."""
+
+    id: int
+    municipality_code: int
+    cohort: int
+    status: Status
+    seq: int
+    registered_at: datetime
+    invoice: InvoiceDetails = dataclasses.field(default_factory=InvoiceDetails)
+    cancelled_at: datetime | None = None
+    notes: str = ""
+    rev: int = 0
+
+
+@dataclass(slots=True)
+class ParticipantDetails:
+    """What a person is: the part of a participant that a form edits."""
+
+    name: str
+    title: str = ""
+    field: str = "andet"
+    email: str = ""
+    phone: str = ""
+    needs: str = ""
+    notes: str = ""
+    extra_fields: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Participant:
+    """A director taking part. ``seq`` is the place in the order of registration."""
+
+    id: int
+    directorate_id: int
+    cohort: int
+    details: ParticipantDetails
+    status: Status
+    seq: int
+    registered_at: datetime
+    cancelled_at: datetime | None = None
+    billable_cancellation: bool = False
+    replaces: int | None = None
+    replaced_by: int | None = None
+    rev: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.details.name
+
+    @property
+    def fields(self) -> list[str]:
+        """Every network the person belongs to: the primary field first."""
+        return [
+            self.details.field,
+            *(f for f in self.details.extra_fields if f != self.details.field),
+        ]
+
+    @property
+    def is_billable(self) -> bool:
+        """Holds a paid seat, or cancelled after the registration became binding."""
+        return self.status is Status.ADMITTED or (
+            self.status is Status.CANCELLED and self.billable_cancellation
+        )
+
+
+@dataclass(slots=True)
+class Register:
+    """Everything the rules work on: the programme and who is registered where."""
+
+    programme: Programme
+    directorates: dict[int, Directorate] = dataclasses.field(default_factory=dict)
+    participants: dict[int, Participant] = dataclasses.field(default_factory=dict)
+    next_directorate_id: int = 1
+    next_participant_id: int = 1
+    next_seq: int = 1
+
+    def cohort(self, number: int) -> Cohort:
+        return self.programme.cohort(number)
+
+    def directorate(self, directorate_id: int) -> Directorate:
+        try:
+            return self.directorates[directorate_id]
+        except KeyError:
+            raise UnknownRecord(f"there is no directorate with id {directorate_id}") from None
+
+    def participant(self, participant_id: int) -> Participant:
+        try:
+            return self.participants[participant_id]
+        except KeyError:
+            raise UnknownRecord(f"there is no participant with id {participant_id}") from None
+
+    def members(self, directorate_id: int) -> list[Participant]:
+        """A directorate's people in registration order, the cancelled ones included."""
+        found = [p for p in self.participants.values() if p.directorate_id == directorate_id]
+        return sorted(found, key=lambda p: (p.seq, p.id))
+
+    def directorate_of_municipality(self, code: int) -> Directorate | None:
+        """The municipality's registration that still counts (not cancelled), if any."""
+        for directorate in self.directorates.values():
+            if directorate.municipality_code == code and directorate.status is not Status.CANCELLED:
+                return directorate
+        return None
+
+    def take_seq(self) -> int:
+        seq = self.next_seq
+        self.next_seq += 1
+        return seq
+
+    def take_directorate_id(self) -> int:
+        new_id = self.next_directorate_id
+        self.next_directorate_id += 1
+        return new_id
+
+    def take_participant_id(self) -> int:
+        new_id = self.next_participant_id
+        self.next_participant_id += 1
+        return new_id

@@ -1,0 +1,219 @@
+"""Checks for what people type, each returning the cleaned value or raising ValidationError.
+
+Messages say what is wrong in plain words, so the CLI can print them and a form can show them
+next to the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+
+from kommunestyre.domain.model import InvoiceDetails, ParticipantDetails
+from kommunestyre.errors import InvalidRecord, ValidationError
+
+MAX_TEXT = 200
+MAX_NOTE = 2000
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_LOCAL_PART = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def clean_text(value: str, field: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
+    """Trim a one-line text; refuse line breaks and control characters."""
+    text = (value or "").strip()
+    if required and not text:
+        raise ValidationError(field, "must not be empty")
+    if _CONTROL.search(text):
+        raise ValidationError(field, "must be one line without control characters")
+    if len(text) > limit:
+        raise ValidationError(field, f"is too long ({len(text)} characters, at most {limit})")
+    return text
+
+
+def clean_note(value: str, field: str) -> str:
+    """A free note: several lines are fine, other control characters are not."""
+    text = (value or "").strip().replace("\r\n", "\n")
+    if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text):
+        raise ValidationError(field, "contains control characters")
+    if len(text) > MAX_NOTE:
+        raise ValidationError(field, f"is too long ({len(text)} characters, at most {MAX_NOTE})")
+    return text
+
+
+def require_name(value: str, field: str = "name") -> str:
+    return clean_text(value, field, required=True)
+
+
+def validate_email(value: str, field: str = "email", *, required: bool = True) -> str:
+    """An e-mail address; the domain is lower-cased, the local part kept as typed."""
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise ValidationError(field, "an e-mail address is required")
+        return ""
+    if _CONTROL.search(text) or " " in text:
+        raise ValidationError(field, f"{text!r} contains spaces or control characters")
+    if text.count("@") != 1:
+        raise ValidationError(field, f"{text!r} is not an e-mail address (one @ is needed)")
+    local, domain = text.split("@")
+    if not local or len(local) > 64 or not _LOCAL_PART.match(local):
+        raise ValidationError(field, f"{text!r}: the part before @ is not valid")
+    domain = domain.lower()
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValidationError(field, f"{text!r}: the domain {domain!r} is not valid") from None
+    labels = ascii_domain.split(".")
+    if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels):
+        raise ValidationError(field, f"{text!r}: the domain {domain!r} is not valid")
+    if not re.match(r"^([a-z]{2,63}|xn--[a-z0-9-]+)$", labels[-1]):
+        raise ValidationError(field, f"{text!r}: the domain must end in a name like .dk")
+    if len(local) + 1 + len(ascii_domain) > 254:
+        raise ValidationError(field, "the address is too long")
+    return f"{local}@{domain}"
+
+
+def validate_phone(value: str, field: str = "phone", *, required: bool = False) -> str:
+    """A Danish phone number: 8 digits, optionally +45 or 0045 first, spaces allowed.
+
+    Returned as ``"12 34 56 78"``.
+    """
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise ValidationError(field, "a phone number is required")
+        return ""
+    compact = text.replace(" ", "").replace("\u00a0", "")
+    for prefix in ("+45", "0045"):
+        if compact.startswith(prefix) and len(compact) == len(prefix) + 8:
+            compact = compact[len(prefix) :]
+    if not (compact.isascii() and compact.isdigit()) or len(compact) != 8:
+        raise ValidationError(
+            field, f"{text!r} is not a Danish phone number (8 digits, optionally +45 first)"
+        )
+    return " ".join(compact[i : i + 2] for i in range(0, 8, 2))
+
+
+def ean_check_digit(first_twelve: str) -> int:
+    """GS1 check digit: weights 3, 1, 3, 1, ... from the right, then up to the next ten."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(first_twelve)))
+    return (10 - total % 10) % 10
+
+
+def validate_ean(value: str, field: str = "ean", *, required: bool = False) -> str:
+    """An EAN/GLN location number: 13 digits with a valid check digit."""
+    text = (value or "").strip().replace(" ", "")
+    if not text:
+        if required:
+            raise ValidationError(field, "an EAN number is required for the invoice")
+        return ""
+    if not (text.isascii() and text.isdigit()) or len(text) != 13:
+        raise ValidationError(field, f"{value.strip()!r} is not an EAN number (13 digits)")
+    expected = ean_check_digit(text[:12])
+    if int(text[12]) != expected:
+        raise ValidationError(
+            field, f"{text} has a wrong check digit (the last digit should be {expected})"
+        )
+    return text
+
+
+def ean_warnings(ean: str) -> list[str]:
+    """Things worth a second look that are not errors."""
+    if ean and not ean.startswith("5798"):
+        return [f"{ean} does not start with 5798, as public-sector EAN numbers usually do"]
+    return []
+
+
+def validate_cvr(value: str, field: str = "cvr", *, required: bool = False) -> str:
+    """A CVR number: 8 digits, not starting with 0, weighted sum divisible by 11."""
+    text = (value or "").strip().replace(" ", "")
+    if text.upper().startswith("DK"):
+        text = text[2:]
+    if not text:
+        if required:
+            raise ValidationError(field, "a CVR number is required")
+        return ""
+    if not (text.isascii() and text.isdigit()) or len(text) != 8 or text[0] == "0":
+        raise ValidationError(field, f"{value.strip()!r} is not a CVR number (8 digits)")
+    weights = (2, 7, 6, 5, 4, 3, 2, 1)
+    if sum(int(d) * w for d, w in zip(text, weights, strict=True)) % 11:
+        raise ValidationError(field, f"{text} is not a valid CVR number (check digit)")
+    return text
+
+
+def parse_amount(value: object, field: str) -> Decimal:
+    """An amount of money: an integer or a decimal written as text, never a float."""
+    if isinstance(value, (bool, float)):
+        raise ValidationError(
+            field, 'write the amount as a whole number or in quotes, e.g. "14900"'
+        )
+    try:
+        amount = Decimal(str(value).strip().replace(" ", ""))
+    except InvalidOperation:
+        raise ValidationError(field, f"{value!r} is not a number") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError(field, f"{value!r} is not a positive amount")
+    return amount
+
+
+def _collect(checks: Iterable[tuple[str, Callable[[], object]]]) -> dict[str, object]:
+    """Run every check, keep every failure: a form wants all its errors at once."""
+    values: dict[str, object] = {}
+    problems: list[ValidationError] = []
+    for name, check in checks:
+        try:
+            values[name] = check()
+        except ValidationError as error:
+            problems.append(error)
+    if problems:
+        raise InvalidRecord(problems)
+    return values
+
+
+def validate_participant(
+    details: ParticipantDetails, field_keys: Iterable[str]
+) -> ParticipantDetails:
+    """A participant's details, cleaned; every wrong field reported at once."""
+    known = list(field_keys)
+
+    def check_field(key: str, name: str) -> str:
+        if key not in known:
+            raise ValidationError(name, f"unknown field {key!r} (known: {', '.join(known)})")
+        return key
+
+    def check_extra() -> list[str]:
+        return [check_field(k, "extra_fields") for k in dict.fromkeys(details.extra_fields)]
+
+    values = _collect(
+        [
+            ("name", lambda: require_name(details.name)),
+            ("title", lambda: clean_text(details.title, "title")),
+            ("field", lambda: check_field(details.field, "field")),
+            ("email", lambda: validate_email(details.email)),
+            ("phone", lambda: validate_phone(details.phone)),
+            ("needs", lambda: clean_note(details.needs, "needs")),
+            ("notes", lambda: clean_note(details.notes, "notes")),
+            ("extra_fields", check_extra),
+        ]
+    )
+    return ParticipantDetails(**values)  # type: ignore[arg-type]
+
+
+def validate_invoice(invoice: InvoiceDetails) -> InvoiceDetails:
+    """Invoice details, cleaned; an EAN is optional here (a letter may insist on it)."""
+    values = _collect(
+        [
+            ("ean", lambda: validate_ean(invoice.ean)),
+            ("cvr", lambda: validate_cvr(invoice.cvr)),
+            ("reference", lambda: clean_text(invoice.reference, "reference")),
+            ("contact_name", lambda: clean_text(invoice.contact_name, "contact_name")),
+            (
+                "contact_email",
+                lambda: validate_email(invoice.contact_email, "contact_email", required=False),
+            ),
+        ]
+    )
+    return InvoiceDetails(**values)  # type: ignore[arg-type]

@@ -1,0 +1,216 @@
+"""The quick headcount: per cohort and in total, as text for 80 columns or as JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kommunestyre.domain.capacity import Headcount, headcount
+from kommunestyre.domain.model import Register
+from kommunestyre.formats import short_date, short_range
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    directorates: int
+    max_directorates: int
+    participants: int
+    max_participants: int
+    free_seats: int
+    waitlisted_directorates: int
+    waitlisted_participants: int
+    cohorts_at_risk: int
+
+
+def select(register: Register, now: datetime, cohort: int | None = None) -> list[Headcount]:
+    """All cohorts' headcounts, or the one asked for (an unknown number is an error)."""
+    if cohort is not None:
+        register.cohort(cohort)
+    rows = headcount(register, now)
+    return [row for row in rows if cohort is None or row.cohort.number == cohort]
+
+
+def totals(rows: list[Headcount]) -> Totals:
+    return Totals(
+        directorates=sum(r.count.directorates for r in rows),
+        max_directorates=sum(r.cohort.max_directorates for r in rows),
+        participants=sum(r.count.participants for r in rows),
+        max_participants=sum(r.cohort.max_participants for r in rows),
+        free_seats=sum(r.free_seats for r in rows),
+        waitlisted_directorates=sum(r.count.waitlisted_directorates for r in rows),
+        waitlisted_participants=sum(r.count.waitlisted_participants for r in rows),
+        cohorts_at_risk=sum(1 for r in rows if r.at_risk),
+    )
+
+
+def as_json(rows: list[Headcount], now: datetime) -> dict[str, Any]:
+    def one(row: Headcount) -> dict[str, Any]:
+        cohort, count = row.cohort, row.count
+        return {
+            "number": cohort.number,
+            "directorates": count.directorates,
+            "min_directorates": cohort.min_directorates,
+            "max_directorates": cohort.max_directorates,
+            "participants": count.participants,
+            "max_participants": cohort.max_participants,
+            "free_seats": row.free_seats,
+            "waitlisted_directorates": count.waitlisted_directorates,
+            "waitlisted_participants": count.waitlisted_participants,
+            "status": row.status.value,
+            "at_risk": row.at_risk,
+            "over_cap": row.over_cap,
+            "late_cancellations": count.late_cancellations,
+            "registration_deadline": cohort.registration_deadline.isoformat(),
+            "seminar": {
+                "start": cohort.seminar.start.isoformat(),
+                "end": cohort.seminar.end.isoformat(),
+                "town": cohort.seminar.venue.town,
+            },
+            "followup": {
+                "start": cohort.followup.start.isoformat(),
+                "end": cohort.followup.end.isoformat(),
+                "town": cohort.followup.venue.town,
+            },
+        }
+
+    total = totals(rows)
+    return {
+        "as_of": now.isoformat(),
+        "cohorts": [one(row) for row in rows],
+        "totals": {
+            "directorates": total.directorates,
+            "max_directorates": total.max_directorates,
+            "participants": total.participants,
+            "max_participants": total.max_participants,
+            "free_seats": total.free_seats,
+            "waitlisted_directorates": total.waitlisted_directorates,
+            "waitlisted_participants": total.waitlisted_participants,
+            "cohorts_at_risk": total.cohorts_at_risk,
+        },
+    }
+
+
+_ROW = "{hold:>4}  {dates:<17}  {town:<12.12} {dirs:>10} {people:>7} {free:>5} {wait:>8}  {status}"
+
+
+def warnings(row: Headcount) -> list[str]:
+    """What deserves the coordinator's attention, one short line each."""
+    cohort, count = row.cohort, row.count
+    found = []
+    if row.at_risk:
+        found.append(
+            f"at risk: {count.directorates} directorate(s), at least "
+            f"{cohort.min_directorates} are needed"
+        )
+    if row.over_cap:
+        found.append(
+            f"over the cap: {count.participants} participants, cap {cohort.max_participants}"
+        )
+    if row.deadline_soon:
+        found.append(f"registration deadline {short_date(cohort.registration_deadline)}")
+    return found
+
+
+def as_text(register: Register, rows: list[Headcount], now: datetime) -> str:
+    """A table that fits 80 columns: one line for the seminar, one for the follow-up day."""
+    lines = [
+        f"{register.programme.name}: headcount {short_date(now.date())} {now:%H:%M}",
+        "",
+        _ROW.format(
+            hold="Hold",
+            dates="Seminar/follow-up",
+            town="Town",
+            dirs="Dir. (min)",
+            people="People",
+            free="Free",
+            wait="Waiting",
+            status="Status",
+        ),
+    ]
+    for row in rows:
+        cohort, count = row.cohort, row.count
+        lines.append(
+            _ROW.format(
+                hold=cohort.number,
+                dates=short_range(cohort.seminar.start.date(), cohort.seminar.end.date()),
+                town=cohort.seminar.venue.town,
+                dirs=f"{count.directorates}/{cohort.max_directorates} ({cohort.min_directorates})",
+                people=f"{count.participants}/{cohort.max_participants}",
+                free=row.free_seats,
+                wait=f"{count.waitlisted_directorates} / {count.waitlisted_participants}",
+                status=row.status.value,
+            )
+        )
+        second = _ROW.format(
+            hold="",
+            dates=short_date(cohort.followup.start.date()),
+            town=cohort.followup.venue.town,
+            dirs="",
+            people="",
+            free="",
+            wait="",
+            status="at risk" if row.at_risk else "",
+        )
+        lines.append(second.rstrip())
+    if len(rows) > 1:
+        total = totals(rows)
+        lines.append(
+            _ROW.format(
+                hold="All",
+                dates="",
+                town="",
+                dirs=f"{total.directorates}/{total.max_directorates}",
+                people=f"{total.participants}/{total.max_participants}",
+                free=total.free_seats,
+                wait=f"{total.waitlisted_directorates} / {total.waitlisted_participants}",
+                status="",
+            ).rstrip()
+        )
+    lines += ["", "Waiting: directorates / people on the waiting list. Free: seats under the cap."]
+    notes = [f"! Hold {r.cohort.number} {text}" for r in rows for text in warnings(r)]
+    if notes:
+        lines += ["", *notes]
+    return "\n".join(lines)
+
+
+def detail_text(register: Register, row: Headcount) -> str:
+    """Everything about one cohort's numbers and dates, for ``headcount --cohort N``."""
+    cohort, count = row.cohort, row.count
+
+    def meeting(label: str, start: datetime, end: datetime, place: str) -> list[str]:
+        ends = (
+            f"{end:%H.%M}"
+            if end.date() == start.date()
+            else f"{short_date(end.date())} {end:%H.%M}"
+        )
+        return [
+            f"  {label:<15}{short_date(start.date())} {start:%H.%M} - {ends}",
+            f"  {'':<15}{place}",
+        ]
+
+    lines = [f"{register.programme.name}, hold {cohort.number}: {row.status.value}", ""]
+    lines += meeting(
+        "12-12 seminar", cohort.seminar.start, cohort.seminar.end, cohort.seminar.venue.one_line()
+    )
+    lines += meeting(
+        "Follow-up day",
+        cohort.followup.start,
+        cohort.followup.end,
+        cohort.followup.venue.one_line(),
+    )
+    lines += [
+        f"  {'Deadline':<15}{short_date(cohort.registration_deadline)} "
+        "(registrations are binding after this day)",
+        f"  {'Directorates':<15}{count.directorates} of {cohort.max_directorates} "
+        f"(minimum {cohort.min_directorates})",
+        f"  {'Participants':<15}{count.participants} of {cohort.max_participants}, "
+        f"{row.free_seats} free seat(s)",
+        f"  {'Waiting list':<15}{count.waitlisted_directorates} directorate(s), "
+        f"{count.waitlisted_participants} people",
+        f"  {'Late cancel.':<15}{count.late_cancellations} (billable)",
+    ]
+    notes = warnings(row)
+    if notes:
+        lines += ["", *(f"! {note}" for note in notes)]
+    return "\n".join(lines)

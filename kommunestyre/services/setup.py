@@ -1,0 +1,40 @@
+"""Opening and creating databases, the one place that decides what a missing file means."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kommunestyre.clock import Clock, system_clock
+from kommunestyre.definition import load_programme
+from kommunestyre.errors import DatabaseNotFound
+from kommunestyre.locations import DatabaseLocation
+from kommunestyre.resources import cohorts_dir
+from kommunestyre.store.database import Database
+from kommunestyre.store.repository import Repository
+
+
+def init_database(
+    path: Path,
+    *,
+    force: bool = False,
+    definition: Path | None = None,
+    clock: Clock = system_clock,
+) -> Repository:
+    """A new database holding the programme in ``definition`` (the shipped ``cohorts/``)."""
+    programme = load_programme(definition or cohorts_dir())
+    repository = Repository(Database(path), clock=clock)
+    repository.create(programme, overwrite=force)
+    return repository
+
+
+def open_repository(location: DatabaseLocation, *, clock: Clock = system_clock) -> Repository:
+    """The repository at ``location``; only the default location is created when missing."""
+    database = Database(location.path)
+    if not database.exists():
+        if location.explicit:
+            raise DatabaseNotFound(
+                f"{location.path} (from {location.source}) does not exist; create it with: "
+                f"kommunestyre init --db {location.path}"
+            )
+        return init_database(location.path, clock=clock)
+    return Repository(database, clock=clock)

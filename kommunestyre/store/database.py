@@ -1,0 +1,160 @@
+"""The database file: schema version, generations, migrations, and locked transactions.
+
+Readers never lock: the file is only ever replaced whole (see :mod:`.storage`), so a read sees
+either the previous or the next version. Writers take an inter-process lock on a sidecar
+``<name>.lock`` file, read the file afresh *inside* the lock (TinyDB caches next ids and query
+results per process, so an old handle must never be reused), apply their change to an in-memory
+TinyDB and write once when the transaction ends. Every write bumps the database's
+``generation``, which lets other processes notice that something changed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+
+from kommunestyre import __version__
+from kommunestyre.errors import CorruptDatabase, DatabaseBusy, DatabaseError, DatabaseExists
+from kommunestyre.store.storage import (
+    BACKUPS,
+    FILE_MODE,
+    MemoryStorage,
+    read_json,
+    write_json_atomically,
+)
+
+SCHEMA_VERSION = 1
+META_TABLE = "meta"
+META_ID = "1"
+
+Tables = dict[str, dict[str, Any]]
+
+#: ``MIGRATIONS[n]`` upgrades the tables of a schema-``n`` file to schema ``n + 1`` in place.
+MIGRATIONS: dict[int, Callable[[Tables], None]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """Cheap file identity, to notice that another process replaced the file."""
+
+    inode: int
+    size: int
+    mtime_ns: int
+
+
+def _meta(path: Path, tables: Tables) -> dict[str, Any]:
+    meta = tables.get(META_TABLE, {}).get(META_ID)
+    if not isinstance(meta, dict) or not isinstance(meta.get("schema_version"), int):
+        raise CorruptDatabase(f"{path} is not a kommunestyre database (no schema version)")
+    return meta
+
+
+def migrate(path: Path, tables: Tables) -> bool:
+    """Bring ``tables`` up to :data:`SCHEMA_VERSION`; True when anything was changed."""
+    meta = _meta(path, tables)
+    version = meta["schema_version"]
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{path} was written by a newer kommunestyre (schema {version}, this one reads up "
+            f"to {SCHEMA_VERSION}); upgrade kommunestyre"
+        )
+    if version == SCHEMA_VERSION:
+        return False
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise DatabaseError(f"{path}: no migration from schema {version}")
+        step(tables)
+        version += 1
+        _meta(path, tables)["schema_version"] = version
+    return True
+
+
+class Database:
+    """One database file and its lock. Holds no data between calls."""
+
+    def __init__(self, path: Path, *, lock_timeout: float = 10.0, backups: int = BACKUPS) -> None:
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self.backups = backups
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(f"{self.path.name}.lock")
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def stamp(self) -> Stamp | None:
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return Stamp(info.st_ino, info.st_size, info.st_mtime_ns)
+
+    def read(self) -> Tables:
+        """A consistent snapshot of every table, without taking the lock."""
+        tables = read_json(self.path)
+        migrate(self.path, tables)
+        return tables
+
+    @staticmethod
+    def generation(tables: Tables) -> int:
+        return int(tables[META_TABLE][META_ID].get("generation", 0))
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout  # imported here: read-only commands skip it
+
+        lock = FileLock(self.lock_path, timeout=self.lock_timeout, mode=FILE_MODE)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise DatabaseBusy(
+                f"{self.path} is locked by another process for more than "
+                f"{self.lock_timeout:g} s; try again"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def create(self, tables: Tables, *, overwrite: bool = False, created: str = "") -> None:
+        """Write a new database; an existing one is only replaced with ``overwrite`` (and is then
+        kept as the first backup)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with self._locked():
+            if self.path.exists() and not overwrite:
+                raise DatabaseExists(f"{self.path} already exists (use --force to replace it)")
+            data = dict(tables)
+            data[META_TABLE] = {
+                META_ID: {
+                    "schema_version": SCHEMA_VERSION,
+                    "generation": 1,
+                    "created": created,
+                    "writer": f"kommunestyre {__version__}",
+                }
+            }
+            write_json_atomically(self.path, data, backups=self.backups)
+
+    @contextmanager
+    def transaction(self) -> Iterator[TinyDB]:
+        """Read-modify-write under the lock; written once, at the end, only if changed."""
+        with self._locked():
+            tables = read_json(self.path)
+            migrated = migrate(self.path, tables)
+            db = TinyDB(tables, storage=MemoryStorage)
+            yield db
+            storage: MemoryStorage = db.storage  # type: ignore[assignment]
+            if storage.dirty or migrated:
+                data = storage.data
+                meta = data[META_TABLE][META_ID]
+                meta["generation"] = int(meta.get("generation", 0)) + 1
+                meta["writer"] = f"kommunestyre {__version__}"
+                write_json_atomically(self.path, data, backups=self.backups)

@@ -1,0 +1,263 @@
+"""The domain's view of the database: load a :class:`Register`, change it, keep a history.
+
+A change works like this::
+
+    with repository.change() as change:
+        change.expect("participant", 12, rev)       # optional: refuse stale edits
+        outcome = rules.cancel_participant(change.register, 12, change.now)
+        change.log("cancel", outcome.summary, participants=[12])
+
+On leaving the block, every record whose encoding differs from what was read is written with
+its revision bumped, in one atomic write under the lock. An exception inside the block writes
+nothing.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from kommunestyre.clock import Clock, system_clock
+from kommunestyre.domain.model import Programme, Register
+from kommunestyre.errors import ConflictError
+from kommunestyre.store import codec
+from kommunestyre.store.database import Database, Tables
+
+SETTINGS_ID = 1
+ERASED_SUMMARY = "(entry about a person whose data was erased)"
+
+RecordKind = Literal["cohort", "directorate", "participant"]
+_TABLE_OF: dict[str, str] = {
+    "cohort": "cohorts",
+    "directorate": "directorates",
+    "participant": "participants",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    id: int
+    at: datetime
+    user: str
+    action: str
+    summary: str
+    participants: tuple[int, ...] = ()
+    directorates: tuple[int, ...] = ()
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # getuser raises whatever the platform's look-up raises
+        return "unknown"
+
+
+def seed_tables(programme: Programme) -> Tables:
+    """The tables of a new database holding ``programme`` and nobody registered yet."""
+    return {
+        "programme": {str(SETTINGS_ID): codec.encode_settings(programme)},
+        "cohorts": {str(c.number): codec.encode_cohort(c) for c in programme.cohorts},
+        "directorates": {},
+        "participants": {},
+        "counters": {str(SETTINGS_ID): {"directorate": 1, "participant": 1, "seq": 1}},
+        "history": {},
+    }
+
+
+def _records(db: TinyDB, name: str) -> dict[int, dict[str, Any]]:
+    return {doc.doc_id: doc for doc in db.table(name).all()}
+
+
+class Change:
+    """One transaction's working copy of the register."""
+
+    def __init__(self, db: TinyDB, now: datetime, user: str) -> None:
+        self.db = db
+        self.now = now
+        self.user = user
+        self._raw = {
+            name: _records(db, name) for name in ("cohorts", "directorates", "participants")
+        }
+        settings = db.table("programme").get(doc_id=SETTINGS_ID)
+        counters = db.table("counters").get(doc_id=SETTINGS_ID)
+        assert settings is not None and counters is not None, "seeded by Repository.create"
+        self._settings: dict[str, Any] = dict(settings)
+        self._counters: dict[str, Any] = dict(counters)
+        cohorts = [codec.decode_cohort(doc) for doc in self._raw["cohorts"].values()]
+        self.register = Register(
+            programme=codec.decode_programme(self._settings, cohorts),
+            directorates={
+                k: codec.decode_directorate(d) for k, d in self._raw["directorates"].items()
+            },
+            participants={
+                k: codec.decode_participant(d) for k, d in self._raw["participants"].items()
+            },
+            next_directorate_id=self._counters["directorate"],
+            next_participant_id=self._counters["participant"],
+            next_seq=self._counters["seq"],
+        )
+        self._history: list[dict[str, Any]] = []
+
+    def expect(self, kind: RecordKind, key: int, rev: int) -> None:
+        """Refuse the change if the record is gone or was changed since revision ``rev``."""
+        current = self._raw[_TABLE_OF[kind]].get(key)
+        if current is None:
+            raise ConflictError(f"the {kind} you were editing has been removed by someone else")
+        if current.get("rev", 0) != rev:
+            raise ConflictError(
+                f"the {kind} you were editing was changed by someone else in the meantime; "
+                "the data has been reloaded, please make your change again"
+            )
+
+    def log(
+        self,
+        action: str,
+        summary: str,
+        *,
+        participants: Iterable[int] = (),
+        directorates: Iterable[int] = (),
+    ) -> None:
+        self._history.append(
+            {
+                "at": self.now.isoformat(),
+                "user": self.user,
+                "action": action,
+                "summary": summary,
+                "participants": sorted(set(participants)),
+                "directorates": sorted(set(directorates)),
+            }
+        )
+
+    def erase_participant(self, participant_id: int) -> None:
+        """GDPR erasure: the record goes, and history entries about the person lose their text."""
+        self.register.participant(participant_id)
+        del self.register.participants[participant_id]
+        for other in self.register.participants.values():
+            if other.replaces == participant_id:
+                other.replaces = None
+            if other.replaced_by == participant_id:
+                other.replaced_by = None
+
+    def _sync(self, name: str, objects: dict[int, Any], encode: Callable[[Any], dict]) -> list[int]:
+        """Write what differs from what was read; returns the ids that were removed."""
+        raw = self._raw[name]
+        changed: list[Document] = []
+        for key, obj in objects.items():
+            doc = encode(obj)
+            old = raw.get(key)
+            if old is None or doc != old:
+                doc["rev"] = obj.rev = (old.get("rev", 0) if old is not None else 0) + 1
+                changed.append(Document(doc, doc_id=key))
+        gone = [key for key in raw if key not in objects]
+        table = self.db.table(name)
+        stale = gone + [doc.doc_id for doc in changed if doc.doc_id in raw]
+        if stale:
+            table.remove(doc_ids=stale)
+        if changed:
+            table.insert_multiple(changed)
+        return gone
+
+    def _scrub_history(self, erased: list[int]) -> None:
+        erased_set = set(erased)
+
+        def scrub(doc: dict[str, Any]) -> None:
+            doc["summary"] = ERASED_SUMMARY
+
+        history = self.db.table("history")
+        ids = [
+            d.doc_id for d in history.all() if erased_set.intersection(d.get("participants", ()))
+        ]
+        if ids:
+            history.update(scrub, doc_ids=ids)
+
+    def commit(self) -> None:
+        reg = self.register
+        self._sync("cohorts", {c.number: c for c in reg.programme.cohorts}, codec.encode_cohort)
+        self._sync("directorates", reg.directorates, codec.encode_directorate)
+        erased = self._sync("participants", reg.participants, codec.encode_participant)
+        if erased:
+            self._scrub_history(erased)
+        settings = codec.encode_settings(reg.programme)
+        if settings != self._settings:
+            self.db.table("programme").update(settings, doc_ids=[SETTINGS_ID])
+        counters = {
+            "directorate": reg.next_directorate_id,
+            "participant": reg.next_participant_id,
+            "seq": reg.next_seq,
+        }
+        if counters != self._counters:
+            self.db.table("counters").update(counters, doc_ids=[SETTINGS_ID])
+        if self._history:
+            self.db.table("history").insert_multiple(self._history)
+
+
+def register_from_tables(tables: Tables) -> Register:
+    """A read-only snapshot; built without TinyDB's per-document copies, for speed."""
+    cohorts = [codec.decode_cohort(doc) for doc in tables["cohorts"].values()]
+    counters = tables["counters"][str(SETTINGS_ID)]
+    return Register(
+        programme=codec.decode_programme(tables["programme"][str(SETTINGS_ID)], cohorts),
+        directorates={
+            int(k): codec.decode_directorate(d) for k, d in tables["directorates"].items()
+        },
+        participants={
+            int(k): codec.decode_participant(d) for k, d in tables["participants"].items()
+        },
+        next_directorate_id=counters["directorate"],
+        next_participant_id=counters["participant"],
+        next_seq=counters["seq"],
+    )
+
+
+class Repository:
+    """Loads and changes the register stored in one :class:`Database`."""
+
+    def __init__(
+        self, database: Database, *, clock: Clock = system_clock, user: str | None = None
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.user = user or current_user()
+
+    def create(self, programme: Programme, *, overwrite: bool = False) -> None:
+        self.database.create(
+            seed_tables(programme), overwrite=overwrite, created=self.clock().isoformat()
+        )
+
+    def load(self) -> Register:
+        return register_from_tables(self.database.read())
+
+    def load_with_generation(self) -> tuple[Register, int]:
+        tables = self.database.read()
+        return register_from_tables(tables), Database.generation(tables)
+
+    def history(self, limit: int | None = None) -> list[HistoryEntry]:
+        """The change log, newest first."""
+        docs = self.database.read().get("history", {})
+        keys = sorted((int(k) for k in docs), reverse=True)[:limit]
+        return [
+            HistoryEntry(
+                id=key,
+                at=datetime.fromisoformat(docs[str(key)]["at"]),
+                user=docs[str(key)]["user"],
+                action=docs[str(key)]["action"],
+                summary=docs[str(key)]["summary"],
+                participants=tuple(docs[str(key)].get("participants", ())),
+                directorates=tuple(docs[str(key)].get("directorates", ())),
+            )
+            for key in keys
+        ]
+
+    @contextmanager
+    def change(self) -> Iterator[Change]:
+        with self.database.transaction() as db:
+            change = Change(db, self.clock(), self.user)
+            yield change
+            change.commit()

@@ -1,0 +1,144 @@
+"""A TinyDB storage that never leaves a half-written file and never mistakes damage for "empty".
+
+Writes go to a temporary file in the same folder, which is flushed and fsynced, then renamed
+over the database with ``os.replace`` (atomic on POSIX and Windows), and the folder is fsynced
+so the rename itself survives a power cut. Before the rename, the previous file is kept as
+``<name>.bak1`` (hard link, so no copy), shifting older backups up to ``.bak<N>``.
+
+Reading an empty, truncated or non-JSON file raises :class:`CorruptDatabase`; the file is left
+exactly as it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from kommunestyre.errors import CorruptDatabase, DatabaseError, DatabaseNotFound
+
+FILE_MODE = 0o600
+BACKUPS = 3
+
+
+def backup_path(path: Path, generation: int) -> Path:
+    return path.with_name(f"{path.name}.bak{generation}")
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - folders cannot be opened on Windows
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _corrupt(path: Path, reason: str) -> CorruptDatabase:
+    backups = [backup_path(path, n) for n in range(1, BACKUPS + 1)]
+    existing = [str(b) for b in backups if b.exists()]
+    hint = f"; the last good copy is {existing[0]}" if existing else ""
+    return CorruptDatabase(f"{path} {reason}; it was left untouched{hint}")
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """The file's tables, or a clear error for a missing or damaged file."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DatabaseNotFound(f"{path} does not exist") from None
+    except OSError as error:
+        raise DatabaseError(f"{path} cannot be read: {error.strerror}") from None
+    if not raw.strip():
+        raise _corrupt(path, "is empty")
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError:
+        raise _corrupt(path, "is not a text file") from None
+    except json.JSONDecodeError as error:
+        raise _corrupt(
+            path, f"is not valid JSON (line {error.lineno}, column {error.colno}; truncated?)"
+        ) from None
+    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        raise _corrupt(path, "is not a kommunestyre database")
+    return data
+
+
+def _rotate_backups(path: Path, keep: int) -> None:
+    """bak(N-1) -> bakN, ..., bak1 -> bak2, then the current file -> bak1."""
+    if keep <= 0 or not path.exists():
+        return
+    for generation in range(keep - 1, 0, -1):
+        older = backup_path(path, generation)
+        if older.exists():
+            os.replace(older, backup_path(path, generation + 1))
+    staging = path.with_name(f".{path.name}.{secrets.token_hex(4)}.bak")
+    try:
+        os.link(path, staging)
+    except OSError:
+        shutil.copy2(path, staging)
+        os.chmod(staging, FILE_MODE)
+    os.replace(staging, backup_path(path, 1))
+
+
+def write_json_atomically(path: Path, data: dict[str, Any], *, backups: int = BACKUPS) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), FILE_MODE)
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _rotate_backups(path, backups)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _fsync_folder(path.parent)
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage over one JSON file, written atomically with rotating backups.
+
+    Locking is the caller's job (see :mod:`kommunestyre.store.database`): this class only
+    guarantees that each single write is all-or-nothing.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], backups: int = BACKUPS) -> None:
+        self.path = Path(path)
+        self.backups = backups
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        if not self.path.exists():
+            return None
+        return read_json(self.path)
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        write_json_atomically(self.path, data, backups=self.backups)
+
+
+class MemoryStorage(Storage):
+    """The tables of one transaction, held in memory until the transaction commits."""
+
+    def __init__(self, data: dict[str, dict[str, Any]]) -> None:
+        self.data = data
+        self.dirty = False
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        return self.data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self.data = data
+        self.dirty = True
