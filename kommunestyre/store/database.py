@@ -10,6 +10,7 @@ TinyDB and write once when the transaction ends. Every write bumps the database'
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -121,9 +122,18 @@ class Database:
                 f"{self.lock_timeout:g} s; try again"
             ) from None
         try:
+            self._remove_leftovers()
             yield
         finally:
             lock.release()
+
+    def _remove_leftovers(self) -> None:
+        """Temporary files of a writer that was killed mid-write. Only a lock holder writes
+        them, so under the lock any that exist are orphans."""
+        for pattern in (f".{self.path.name}.*.tmp", f".{self.path.name}.*.bak"):
+            for orphan in self.path.parent.glob(pattern):
+                with contextlib.suppress(OSError):
+                    orphan.unlink()
 
     def create(self, tables: Tables, *, overwrite: bool = False, created: str = "") -> None:
         """Write a new database; an existing one is only replaced with ``overwrite`` (and is then

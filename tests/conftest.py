@@ -1,0 +1,76 @@
+"""Shared fixtures: the shipped programme, a frozen clock, and quick ways to register people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from kommunestyre.clock import frozen_clock, local
+from kommunestyre.definition import load_programme
+from kommunestyre.domain import rules
+from kommunestyre.domain.model import (
+    Directorate,
+    InvoiceDetails,
+    ParticipantDetails,
+    Programme,
+    Register,
+)
+from kommunestyre.domain.municipalities import find_municipality
+from kommunestyre.resources import cohorts_dir
+
+#: Well before every deadline of the shipped example programme.
+EARLY = local(datetime(2026, 12, 1, 10, 0))
+
+
+@pytest.fixture
+def programme() -> Programme:
+    return load_programme(cohorts_dir())
+
+
+@pytest.fixture
+def register(programme: Programme) -> Register:
+    return Register(programme=programme)
+
+
+@pytest.fixture
+def now() -> datetime:
+    return EARLY
+
+
+_counter = iter(range(1, 10**9))
+
+
+def person(
+    name: str | None = None, field: str = "kommunaldirektor", **extra: str
+) -> ParticipantDetails:
+    n = next(_counter)
+    name = name or f"Person {n}"
+    email = extra.pop("email", f"person{n}@kommune.example")
+    return ParticipantDetails(name=name, title="Direktør", field=field, email=email, **extra)
+
+
+def register_team(
+    register: Register, municipality: str, cohort: int, size: int, at: datetime = EARLY
+) -> Directorate:
+    members = [person() for _ in range(size)]
+    directorate, _ = rules.register_directorate(
+        register, find_municipality(municipality), cohort, members, InvoiceDetails(), at
+    )
+    return directorate
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "programme.json"
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Iterator[Path]:
+    from kommunestyre.services.demo import create_demo
+
+    path = tmp_path / "demo.json"
+    create_demo(path, clock=frozen_clock(EARLY))
+    yield path
