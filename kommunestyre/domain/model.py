@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from kommunestyre.errors import UnknownRecord
 
@@ -171,9 +172,11 @@ class Municipality:
         return f"{self.code:03d}"
 
 
-@dataclass(slots=True)
-class InvoiceDetails:
-    """What finance needs to send an electronic invoice (OIOUBL via NemHandel)."""
+class InvoiceDetails(NamedTuple):
+    """What finance needs to send an electronic invoice (OIOUBL via NemHandel).
+
+    An immutable value: change it with ``invoice._replace(ean=...)``.
+    """
 
     ean: str = ""
     cvr: str = ""
@@ -192,15 +195,18 @@ class Directorate:
     status: Status
     seq: int
     registered_at: datetime
-    invoice: InvoiceDetails = dataclasses.field(default_factory=InvoiceDetails)
+    invoice: InvoiceDetails = InvoiceDetails()  # noqa: RUF009 - an immutable value
     cancelled_at: datetime | None = None
     notes: str = ""
     rev: int = 0
 
 
-@dataclass(slots=True)
-class ParticipantDetails:
-    """What a person is: the part of a participant that a form edits."""
+class ParticipantDetails(NamedTuple):
+    """What a person is: the part of a participant that a form edits.
+
+    An immutable value (a form produces a new one; ``details._replace(title=...)``), which
+    also lets the store see a change by identity alone.
+    """
 
     name: str
     title: str = ""
@@ -209,7 +215,7 @@ class ParticipantDetails:
     phone: str = ""
     needs: str = ""
     notes: str = ""
-    extra_fields: list[str] = dataclasses.field(default_factory=list)
+    extra_fields: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

@@ -184,8 +184,8 @@ def validate_participant(
             raise ValidationError(name, f"unknown field {key!r} (known: {', '.join(known)})")
         return key
 
-    def check_extra() -> list[str]:
-        return [check_field(k, "extra_fields") for k in dict.fromkeys(details.extra_fields)]
+    def check_extra() -> tuple[str, ...]:
+        return tuple(check_field(k, "extra_fields") for k in dict.fromkeys(details.extra_fields))
 
     values = _collect(
         [

@@ -153,7 +153,7 @@ def _person(rng: random.Random, slug: str, role: int, used: set[str]) -> Partici
         email=email,
         phone=phone,
         needs=rng.choice(NEEDS),
-        extra_fields=list(extra),
+        extra_fields=extra,
     )
 
 

@@ -6,8 +6,10 @@ read from; that is how a transaction finds what to write.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from kommunestyre.clock import local
@@ -28,6 +30,8 @@ from kommunestyre.domain.model import (
 )
 
 Doc = dict[str, Any]
+
+_STATUS = {status.value: status for status in Status}
 
 
 def _time(value: datetime | None) -> str | None:
@@ -177,7 +181,7 @@ def decode_directorate(doc: Doc) -> Directorate:
         id=doc["id"],
         municipality_code=doc["municipality_code"],
         cohort=doc["cohort"],
-        status=Status(doc["status"]),
+        status=_STATUS[doc["status"]],
         seq=doc["seq"],
         registered_at=datetime.fromisoformat(doc["registered_at"]),
         invoice=InvoiceDetails(**doc["invoice"]),
@@ -213,26 +217,37 @@ def encode_participant(p: Participant) -> Doc:
 
 
 def decode_participant(doc: Doc) -> Participant:
+    # Positional arguments: this runs for every participant in every transaction.
+    cancelled = doc["cancelled_at"]
     return Participant(
-        id=doc["id"],
-        directorate_id=doc["directorate_id"],
-        cohort=doc["cohort"],
-        details=ParticipantDetails(
-            name=doc["name"],
-            title=doc["title"],
-            field=doc["field"],
-            email=doc["email"],
-            phone=doc["phone"],
-            needs=doc["needs"],
-            notes=doc["notes"],
-            extra_fields=list(doc["extra_fields"]),
+        doc["id"],
+        doc["directorate_id"],
+        doc["cohort"],
+        ParticipantDetails(
+            doc["name"],
+            doc["title"],
+            doc["field"],
+            doc["email"],
+            doc["phone"],
+            doc["needs"],
+            doc["notes"],
+            tuple(doc["extra_fields"]),
         ),
-        status=Status(doc["status"]),
-        seq=doc["seq"],
-        registered_at=datetime.fromisoformat(doc["registered_at"]),
-        cancelled_at=_parse_time(doc["cancelled_at"]),
-        billable_cancellation=doc["billable_cancellation"],
-        replaces=doc["replaces"],
-        replaced_by=doc["replaced_by"],
-        rev=doc.get("rev", 0),
+        _STATUS[doc["status"]],
+        doc["seq"],
+        datetime.fromisoformat(doc["registered_at"]),
+        None if cancelled is None else datetime.fromisoformat(cancelled),
+        doc["billable_cancellation"],
+        doc["replaces"],
+        doc["replaced_by"],
+        doc.get("rev", 0),
     )
+
+
+# -- change detection -----------------------------------------------------------------------
+# A transaction remembers each record's state when it was read and re-encodes only the records
+# whose state differs afterwards. Every field is an immutable value (the details are
+# NamedTuples), so a tuple of the fields captures the record completely.
+
+participant_state = attrgetter(*(f.name for f in fields(Participant)))
+directorate_state = attrgetter(*(f.name for f in fields(Directorate)))

@@ -2,16 +2,22 @@
 
 Readers never lock: the file is only ever replaced whole (see :mod:`.storage`), so a read sees
 either the previous or the next version. Writers take an inter-process lock on a sidecar
-``<name>.lock`` file, read the file afresh *inside* the lock (TinyDB caches next ids and query
-results per process, so an old handle must never be reused), apply their change to an in-memory
-TinyDB and write once when the transaction ends. Every write bumps the database's
-``generation``, which lets other processes notice that something changed.
+``<name>.lock`` file, look at the file afresh *inside* the lock, apply their change to a new
+in-memory TinyDB (TinyDB caches next ids and query results per instance, so no instance outlives
+its transaction) and write once when the transaction ends.
+
+Every write bumps the database's ``generation``, stored first in the file. Inside the lock, a
+transaction reuses the tables this process itself last read or wrote only when the file is
+provably the same one: same inode, size and modification time, and the same generation at its
+head. Any other writer replaces the file and bumps the generation, so its change is always seen;
+a transaction that fails forgets the tables it touched.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,6 +55,33 @@ class Stamp:
     mtime_ns: int
 
 
+_HEAD = re.compile(rb'^\{"meta":\{"1":\{[^{}]*?"generation":(\d+)')
+
+
+def head_generation(path: Path) -> int | None:
+    """The generation written at the start of the file (None if it is not there)."""
+    try:
+        with path.open("rb") as handle:
+            found = _HEAD.match(handle.read(512))
+    except OSError:
+        return None
+    return int(found.group(1)) if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Memo:
+    """Tables this process last read or wrote, and how to recognise the file they came from."""
+
+    stamp: Stamp
+    generation: int
+    tables: Tables
+
+
+def _meta_first(tables: Tables) -> Tables:
+    """The meta table first in the file, so its generation can be read from the first bytes."""
+    return {META_TABLE: tables[META_TABLE], **{k: v for k, v in tables.items() if k != META_TABLE}}
+
+
 def _meta(path: Path, tables: Tables) -> dict[str, Any]:
     meta = tables.get(META_TABLE, {}).get(META_ID)
     if not isinstance(meta, dict) or not isinstance(meta.get("schema_version"), int):
@@ -78,12 +111,13 @@ def migrate(path: Path, tables: Tables) -> bool:
 
 
 class Database:
-    """One database file and its lock. Holds no data between calls."""
+    """One database file and its lock."""
 
     def __init__(self, path: Path, *, lock_timeout: float = 10.0, backups: int = BACKUPS) -> None:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self.backups = backups
+        self._memo: _Memo | None = None  # only touched while holding the lock
 
     @property
     def lock_path(self) -> Path:
@@ -142,8 +176,7 @@ class Database:
         with self._locked():
             if self.path.exists() and not overwrite:
                 raise DatabaseExists(f"{self.path} already exists (use --force to replace it)")
-            data = dict(tables)
-            data[META_TABLE] = {
+            meta = {
                 META_ID: {
                     "schema_version": SCHEMA_VERSION,
                     "generation": 1,
@@ -151,20 +184,40 @@ class Database:
                     "writer": f"kommunestyre {__version__}",
                 }
             }
+            data = {META_TABLE: meta, **{k: v for k, v in tables.items() if k != META_TABLE}}
+            self._memo = None
             write_json_atomically(self.path, data, backups=self.backups)
+
+    def _tables_under_lock(self) -> tuple[Tables, bool]:
+        """The current tables (reused when the file is provably unchanged) and whether they were
+        migrated on the way in."""
+        memo, self._memo = self._memo, None
+        if (
+            memo is not None
+            and self.stamp() == memo.stamp
+            and head_generation(self.path) == memo.generation
+        ):
+            return memo.tables, False
+        tables = read_json(self.path)
+        return tables, migrate(self.path, tables)
 
     @contextmanager
     def transaction(self) -> Iterator[TinyDB]:
         """Read-modify-write under the lock; written once, at the end, only if changed."""
         with self._locked():
-            tables = read_json(self.path)
-            migrated = migrate(self.path, tables)
+            tables, migrated = self._tables_under_lock()
+            stamp = self.stamp()
             db = TinyDB(tables, storage=MemoryStorage)
-            yield db
+            yield db  # an exception here leaves the memo empty: the next transaction re-reads
             storage: MemoryStorage = db.storage  # type: ignore[assignment]
+            data = storage.data
             if storage.dirty or migrated:
-                data = storage.data
                 meta = data[META_TABLE][META_ID]
                 meta["generation"] = int(meta.get("generation", 0)) + 1
                 meta["writer"] = f"kommunestyre {__version__}"
+                if next(iter(data)) != META_TABLE:  # files from before the meta-first order
+                    data = _meta_first(data)
                 write_json_atomically(self.path, data, backups=self.backups)
+                stamp = self.stamp()
+            if stamp is not None:
+                self._memo = _Memo(stamp, self.generation(data), data)

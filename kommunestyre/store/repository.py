@@ -25,15 +25,17 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from kommunestyre.clock import Clock, system_clock
-from kommunestyre.domain.model import Programme, Register
+from kommunestyre.domain.model import Directorate, Participant, Programme, Register
 from kommunestyre.errors import ConflictError
 from kommunestyre.store import codec
 from kommunestyre.store.database import Database, Tables
+from kommunestyre.store.storage import gc_paused
 
 SETTINGS_ID = 1
 ERASED_SUMMARY = "(entry about a person whose data was erased)"
 
 RecordKind = Literal["cohort", "directorate", "participant"]
+_TABLES = ("cohorts", "directorates", "participants")
 _TABLE_OF: dict[str, str] = {
     "cohort": "cohorts",
     "directorate": "directorates",
@@ -71,43 +73,82 @@ def seed_tables(programme: Programme) -> Tables:
     }
 
 
-def _records(db: TinyDB, name: str) -> dict[int, dict[str, Any]]:
-    return {doc.doc_id: doc for doc in db.table(name).all()}
+class _RecordMemo:
+    """Each record's decoded state, keyed by the raw document it was decoded from.
+
+    A transaction that reuses the tables of the previous one (see :class:`Database`) finds most
+    documents to be the very same objects as last time; their records are rebuilt from the
+    remembered field values instead of being decoded again. Every transaction still gets new
+    record objects, so nothing a caller does to one transaction's records reaches the next.
+    The memo holds the documents themselves, so an identity match cannot be a reused id.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, dict[str, tuple[dict[str, Any], tuple[Any, ...]]]] = {}
+
+    def rebuild(
+        self,
+        table: str,
+        raw: dict[str, dict[str, Any]],
+        decode: Callable[[dict[str, Any]], Any],
+        state: Callable[[Any], tuple[Any, ...]],
+        build: Callable[..., Any],
+    ) -> tuple[dict[int, Any], dict[int, tuple[Any, ...]]]:
+        seen = self._seen.get(table, {})
+        objects: dict[int, Any] = {}
+        states: dict[int, tuple[Any, ...]] = {}
+        remembered: dict[str, tuple[dict[str, Any], tuple[Any, ...]]] = {}
+        for key, doc in raw.items():
+            hit = seen.get(key)
+            if hit is not None and hit[0] is doc:
+                values = hit[1]
+                obj = build(*values)
+            else:
+                obj = decode(doc)
+                values = state(obj)
+            objects[int(key)] = obj
+            states[int(key)] = values
+            remembered[key] = (doc, values)
+        self._seen[table] = remembered
+        return objects, states
 
 
 class Change:
     """One transaction's working copy of the register."""
 
-    def __init__(self, db: TinyDB, now: datetime, user: str) -> None:
+    def __init__(self, db: TinyDB, now: datetime, user: str, memo: _RecordMemo) -> None:
         self.db = db
         self.now = now
         self.user = user
-        self._raw = {
-            name: _records(db, name) for name in ("cohorts", "directorates", "participants")
-        }
-        settings = db.table("programme").get(doc_id=SETTINGS_ID)
-        counters = db.table("counters").get(doc_id=SETTINGS_ID)
-        assert settings is not None and counters is not None, "seeded by Repository.create"
-        self._settings: dict[str, Any] = dict(settings)
-        self._counters: dict[str, Any] = dict(counters)
-        cohorts = [codec.decode_cohort(doc) for doc in self._raw["cohorts"].values()]
+        # The tables as read under the lock (the transaction's storage holds them in memory).
+        tables = db.storage.read() or {}
+        self._raw: dict[str, dict[str, Any]] = {name: tables.get(name, {}) for name in _TABLES}
+        self._settings: dict[str, Any] = dict(tables["programme"][str(SETTINGS_ID)])
+        self._counters: dict[str, Any] = dict(tables["counters"][str(SETTINGS_ID)])
+        with gc_paused():
+            directorates, directorate_states = memo.rebuild(
+                "directorates", self._raw["directorates"], codec.decode_directorate,
+                codec.directorate_state, Directorate,
+            )  # fmt: skip
+            participants, participant_states = memo.rebuild(
+                "participants", self._raw["participants"], codec.decode_participant,
+                codec.participant_state, Participant,
+            )  # fmt: skip
+            cohorts = [codec.decode_cohort(doc) for doc in self._raw["cohorts"].values()]
         self.register = Register(
             programme=codec.decode_programme(self._settings, cohorts),
-            directorates={
-                k: codec.decode_directorate(d) for k, d in self._raw["directorates"].items()
-            },
-            participants={
-                k: codec.decode_participant(d) for k, d in self._raw["participants"].items()
-            },
+            directorates=directorates,
+            participants=participants,
             next_directorate_id=self._counters["directorate"],
             next_participant_id=self._counters["participant"],
             next_seq=self._counters["seq"],
         )
+        self._states = {"directorates": directorate_states, "participants": participant_states}
         self._history: list[dict[str, Any]] = []
 
     def expect(self, kind: RecordKind, key: int, rev: int) -> None:
         """Refuse the change if the record is gone or was changed since revision ``rev``."""
-        current = self._raw[_TABLE_OF[kind]].get(key)
+        current = self._raw[_TABLE_OF[kind]].get(str(key))
         if current is None:
             raise ConflictError(f"the {kind} you were editing has been removed by someone else")
         if current.get("rev", 0) != rev:
@@ -145,19 +186,33 @@ class Change:
             if other.replaced_by == participant_id:
                 other.replaced_by = None
 
-    def _sync(self, name: str, objects: dict[int, Any], encode: Callable[[Any], dict]) -> list[int]:
-        """Write what differs from what was read; returns the ids that were removed."""
+    def _sync(
+        self,
+        name: str,
+        objects: dict[int, Any],
+        encode: Callable[[Any], dict[str, Any]],
+        state: Callable[[Any], tuple[Any, ...]] | None = None,
+    ) -> list[int]:
+        """Write the records that changed; returns the ids that were removed.
+
+        A changed record is replaced (removed and inserted), never updated in place: the record
+        memo recognises unchanged documents by identity and relies on that.
+        """
         raw = self._raw[name]
+        before = self._states.get(name, {})
         changed: list[Document] = []
         for key, obj in objects.items():
+            if state is not None and key in before and state(obj) == before[key]:
+                continue
             doc = encode(obj)
-            old = raw.get(key)
-            if old is None or doc != old:
-                doc["rev"] = obj.rev = (old.get("rev", 0) if old is not None else 0) + 1
-                changed.append(Document(doc, doc_id=key))
-        gone = [key for key in raw if key not in objects]
+            old = raw.get(str(key))
+            if old is not None and doc == old:
+                continue
+            doc["rev"] = obj.rev = (old.get("rev", 0) if old is not None else 0) + 1
+            changed.append(Document(doc, doc_id=key))
+        gone = [int(key) for key in raw if int(key) not in objects]
         table = self.db.table(name)
-        stale = gone + [doc.doc_id for doc in changed if doc.doc_id in raw]
+        stale = gone + [doc.doc_id for doc in changed if str(doc.doc_id) in raw]
         if stale:
             table.remove(doc_ids=stale)
         if changed:
@@ -178,10 +233,18 @@ class Change:
             history.update(scrub, doc_ids=ids)
 
     def commit(self) -> None:
+        with gc_paused():
+            self._commit()
+
+    def _commit(self) -> None:
         reg = self.register
         self._sync("cohorts", {c.number: c for c in reg.programme.cohorts}, codec.encode_cohort)
-        self._sync("directorates", reg.directorates, codec.encode_directorate)
-        erased = self._sync("participants", reg.participants, codec.encode_participant)
+        self._sync(
+            "directorates", reg.directorates, codec.encode_directorate, codec.directorate_state
+        )
+        erased = self._sync(
+            "participants", reg.participants, codec.encode_participant, codec.participant_state
+        )
         if erased:
             self._scrub_history(erased)
         settings = codec.encode_settings(reg.programme)
@@ -198,8 +261,7 @@ class Change:
             self.db.table("history").insert_multiple(self._history)
 
 
-def register_from_tables(tables: Tables) -> Register:
-    """A read-only snapshot; built without TinyDB's per-document copies, for speed."""
+def _decode_register(tables: Tables) -> Register:
     cohorts = [codec.decode_cohort(doc) for doc in tables["cohorts"].values()]
     counters = tables["counters"][str(SETTINGS_ID)]
     return Register(
@@ -225,6 +287,7 @@ class Repository:
         self.database = database
         self.clock = clock
         self.user = user or current_user()
+        self._memo = _RecordMemo()
 
     def create(self, programme: Programme, *, overwrite: bool = False) -> None:
         self.database.create(
@@ -232,11 +295,14 @@ class Repository:
         )
 
     def load(self) -> Register:
-        return register_from_tables(self.database.read())
+        tables = self.database.read()
+        with gc_paused():
+            return _decode_register(tables)
 
     def load_with_generation(self) -> tuple[Register, int]:
         tables = self.database.read()
-        return register_from_tables(tables), Database.generation(tables)
+        with gc_paused():
+            return _decode_register(tables), Database.generation(tables)
 
     def history(self, limit: int | None = None) -> list[HistoryEntry]:
         """The change log, newest first."""
@@ -258,6 +324,6 @@ class Repository:
     @contextmanager
     def change(self) -> Iterator[Change]:
         with self.database.transaction() as db:
-            change = Change(db, self.clock(), self.user)
+            change = Change(db, self.clock(), self.user, self._memo)
             yield change
             change.commit()

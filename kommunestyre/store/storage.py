@@ -12,19 +12,38 @@ exactly as it is.
 from __future__ import annotations
 
 import contextlib
-import json
+import gc
 import os
 import secrets
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb.storages import Storage
 
 from kommunestyre.errors import CorruptDatabase, DatabaseError, DatabaseNotFound
 
 FILE_MODE = 0o600
 BACKUPS = 3
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during bulk decoding.
+
+    Reading a large database allocates tens of thousands of dicts and records that form no
+    reference cycles; the collector's passes over them cost a fifth of a transaction's time.
+    Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def backup_path(path: Path, generation: int) -> Path:
@@ -60,10 +79,11 @@ def read_json(path: Path) -> dict[str, Any]:
     if not raw.strip():
         raise _corrupt(path, "is empty")
     try:
-        data = json.loads(raw)
-    except UnicodeDecodeError:
-        raise _corrupt(path, "is not a text file") from None
-    except json.JSONDecodeError as error:
+        with gc_paused():
+            data = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        if "UTF-8" in error.msg:
+            raise _corrupt(path, "is not a text file") from None
         raise _corrupt(
             path, f"is not valid JSON (line {error.lineno}, column {error.colno}; truncated?)"
         ) from None
@@ -91,7 +111,7 @@ def _rotate_backups(path: Path, keep: int) -> None:
 
 def write_json_atomically(path: Path, data: dict[str, Any], *, backups: int = BACKUPS) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    payload = orjson.dumps(data)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:

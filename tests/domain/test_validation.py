@@ -166,13 +166,13 @@ def test_participant_validation_cleans() -> None:
         field="kommunaldirektor",
         email="Jens@Aarhus.DK",
         phone="+45 12345678",
-        extra_fields=["teknik_miljo", "teknik_miljo"],
+        extra_fields=("teknik_miljo", "teknik_miljo"),
     )
     clean = validate_participant(details, FIELDS)
     assert clean.name == "Jens Hansen"
     assert clean.email == "Jens@aarhus.dk"
     assert clean.phone == "12 34 56 78"
-    assert clean.extra_fields == ["teknik_miljo"]
+    assert clean.extra_fields == ("teknik_miljo",)
 
 
 def test_invoice_validation() -> None:

@@ -73,7 +73,8 @@ def test_stale_save_raises_a_conflict_and_changes_nothing(repository: Repository
     target = mine.members(did)[0]
 
     with repository.change() as change:  # someone else edits the same person
-        change.register.participants[target.id].details.title = "Borgmester"
+        other = change.register.participants[target.id]
+        other.details = other.details._replace(title="Borgmester")
 
     before = repository.database.path.read_bytes()
     with (
@@ -81,7 +82,8 @@ def test_stale_save_raises_a_conflict_and_changes_nothing(repository: Repository
         repository.change() as change,
     ):
         change.expect("participant", target.id, target.rev)
-        change.register.participants[target.id].details.title = "Direktør"
+        mine_now = change.register.participants[target.id]
+        mine_now.details = mine_now.details._replace(title="Direktør")
     assert repository.database.path.read_bytes() == before
     assert repository.load().participants[target.id].details.title == "Borgmester"
 
@@ -91,7 +93,8 @@ def test_expecting_the_current_revision_saves(repository: Repository) -> None:
     target = repository.load().members(did)[0]
     with repository.change() as change:
         change.expect("participant", target.id, target.rev)
-        change.register.participants[target.id].details.title = "Direktør"
+        current = change.register.participants[target.id]
+        current.details = current.details._replace(title="Direktør")
     assert repository.load().participants[target.id].details.title == "Direktør"
 
 
