@@ -64,7 +64,7 @@ def _fsync_folder(folder: Path) -> None:
 def _corrupt(path: Path, reason: str) -> CorruptDatabase:
     backups = [backup_path(path, n) for n in range(1, BACKUPS + 1)]
     existing = [str(b) for b in backups if b.exists()]
-    hint = f"; the last good copy is {existing[0]}" if existing else ""
+    hint = f"; the version before its last change is kept in {existing[0]}" if existing else ""
     return CorruptDatabase(f"{path} {reason}; it was left untouched{hint}")
 
 

@@ -126,7 +126,7 @@ def test_damaged_files_are_reported_and_left_untouched(db_path: Path, content: b
 def test_damage_message_points_at_the_last_good_copy(database: Database) -> None:
     insert(database, n=1)
     database.path.write_bytes(b"{")
-    with pytest.raises(CorruptDatabase, match=r"last good copy is .*\.bak1"):
+    with pytest.raises(CorruptDatabase, match=r"before its last change is kept in .*\.bak1"):
         database.read()
 
 
