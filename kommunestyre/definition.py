@@ -24,7 +24,12 @@ from kommunestyre.domain.model import (
     Venue,
 )
 from kommunestyre.domain.rules import validate_capacity
-from kommunestyre.domain.validation import parse_amount, validate_email, validate_phone
+from kommunestyre.domain.validation import (
+    parse_amount,
+    validate_email,
+    validate_phone,
+    validate_schedule,
+)
 from kommunestyre.errors import DefinitionError, ValidationError
 
 PROGRAMME_FILE = "programme.toml"
@@ -142,11 +147,9 @@ def _venue(section: _Section) -> Venue:
 
 
 def _meeting(section: _Section) -> Meeting:
-    start = section.moment("start")
-    end = section.moment("end")
-    if end <= start:
-        raise section.fail("end", f"must be after the start ({start:%Y-%m-%d %H:%M})")
-    meeting = Meeting(start, end, _venue(section.section("venue")))
+    meeting = Meeting(
+        section.moment("start"), section.moment("end"), _venue(section.section("venue"))
+    )
     section.finish()
     return meeting
 
@@ -192,11 +195,11 @@ def load_cohort(path: Path) -> Cohort:
     capacity.finish()
     seminar = _meeting(top.section("seminar"))
     followup = _meeting(top.section("followup"))
-    if followup.start < seminar.end:
-        raise top.fail("followup.start", "must be after the seminar has ended")
     deadline = top.day("registration_deadline")
-    if deadline >= seminar.start.date():
-        raise top.fail("registration_deadline", "must be before the seminar starts")
+    try:
+        validate_schedule(seminar, followup, deadline)
+    except ValidationError as error:
+        raise top.fail(error.field, error.message) from None
     cohort = Cohort(
         number=number,
         seminar=seminar,

@@ -23,13 +23,16 @@ from kommunestyre.domain.model import (
     Cohort,
     Directorate,
     InvoiceDetails,
+    Meeting,
     Municipality,
     Participant,
     ParticipantDetails,
     Register,
+    Speaker,
     Status,
 )
 from kommunestyre.domain.municipalities import by_code
+from kommunestyre.domain.validation import validate_schedule
 from kommunestyre.errors import RuleError, ValidationError
 
 MIN_PARTICIPANT_CAP = 30
@@ -486,3 +489,70 @@ def change_capacity(
         f"directorates, at most {max_participants} participants",
         promotions=promote(register, cohort_number, now),
     )
+
+
+def admit_waiting(register: Register, participant_id: int, now: datetime) -> Outcome:
+    """Admit the waiting entry a participant belongs to, ahead of the queue, if it fits.
+
+    The coordinator's override: normal promotion takes the first entry that fits; this lets a
+    coordinator choose, but never past a cohort's limits.
+    """
+    participant = register.participant(participant_id)
+    label = participant_label(register, participant)
+    if participant.status is not Status.WAITLISTED:
+        raise RuleError(f"{label} is not on a waiting list")
+    cohort = _open_cohort(register, participant.cohort, now)
+    entry = next(e for e in waiting_list(register, cohort.number) if participant in e.participants)
+    count = count_cohort(register, cohort.number)
+    if not _fits(cohort, count, entry):
+        what = "its directorate" if entry.whole_directorate else label
+        raise RuleError(
+            f"hold {cohort.number} has no room for {what}: {count.participants}/"
+            f"{cohort.max_participants} participants, {count.directorates}/"
+            f"{cohort.max_directorates} directorates"
+        )
+    if entry.whole_directorate:
+        entry.directorate.status = Status.ADMITTED
+        label = municipality_name(register, entry.directorate)
+    for member in entry.participants:
+        member.status = Status.ADMITTED
+    return Outcome(f"{label} admitted to hold {cohort.number} from the waiting list", admitted=True)
+
+
+def update_cohort(
+    register: Register,
+    number: int,
+    *,
+    seminar: Meeting,
+    followup: Meeting,
+    registration_deadline: date,
+    min_directorates: int,
+    max_directorates: int,
+    max_participants: int,
+    themes: Sequence[str],
+    now: datetime,
+) -> Outcome:
+    """New settings for a cohort, checked as a whole; raised limits promote at once."""
+    validate_schedule(seminar, followup, registration_deadline)
+    validate_capacity(min_directorates, max_directorates, max_participants)
+    cohort = register.cohort(number)
+    cohort.seminar = seminar
+    cohort.followup = followup
+    cohort.registration_deadline = registration_deadline
+    cohort.themes = [theme.strip() for theme in themes if theme.strip()]
+    outcome = change_capacity(
+        register,
+        number,
+        min_directorates=min_directorates,
+        max_directorates=max_directorates,
+        max_participants=max_participants,
+        now=now,
+    )
+    return Outcome(f"settings of hold {number} updated", promotions=outcome.promotions)
+
+
+def set_speakers(register: Register, number: int, speakers: Sequence[Speaker]) -> Outcome:
+    """The cohort's speakers and moderators, in the order given."""
+    cohort = register.cohort(number)
+    cohort.speakers = list(speakers)
+    return Outcome(f"speakers and moderators of hold {number} updated")

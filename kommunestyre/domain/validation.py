@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
-from kommunestyre.domain.model import InvoiceDetails, ParticipantDetails
+from kommunestyre.domain.model import InvoiceDetails, Meeting, ParticipantDetails, Speaker, Venue
 from kommunestyre.errors import InvalidRecord, ValidationError
 
 MAX_TEXT = 200
@@ -217,3 +218,58 @@ def validate_invoice(invoice: InvoiceDetails) -> InvoiceDetails:
         ]
     )
     return InvoiceDetails(**values)  # type: ignore[arg-type]
+
+
+def parse_day(value: str, field: str) -> date:
+    """A date as a Dane types it: ``24.02.2027``, ``24-02-2027`` or ISO ``2027-02-24``."""
+    text = (value or "").strip()
+    match = re.fullmatch(r"(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})", text)
+    try:
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(field, f"{text!r} is not a date (write it like 24.02.2027)") from None
+
+
+def parse_clock(value: str, field: str) -> time:
+    """A time of day: ``12.00``, ``12:00`` or ``9.30``."""
+    text = (value or "").strip()
+    match = re.fullmatch(r"(\d{1,2})[.:](\d{2})", text)
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        return time(int(match[1]), int(match[2]))
+    raise ValidationError(field, f"{text!r} is not a time of day (write it like 12.00)")
+
+
+def validate_schedule(seminar: Meeting, followup: Meeting, deadline: date) -> None:
+    """A cohort's dates in the order they must come: deadline, seminar, follow-up day."""
+    if seminar.end <= seminar.start:
+        raise ValidationError("seminar.end", "must be after the start")
+    if followup.end <= followup.start:
+        raise ValidationError("followup.end", "must be after the start")
+    if followup.start < seminar.end:
+        raise ValidationError("followup.start", "must be after the seminar has ended")
+    if deadline >= seminar.start.date():
+        raise ValidationError("registration_deadline", "must be before the seminar starts")
+
+
+def validate_venue(venue: Venue, prefix: str) -> Venue:
+    values = _collect(
+        [
+            (key, lambda key=key: clean_text(getattr(venue, key), f"{prefix}.{key}", required=True))
+            for key in ("name", "address", "postcode", "town")
+        ]
+    )
+    return Venue(**values)  # type: ignore[arg-type]
+
+
+def validate_speaker(speaker: Speaker) -> Speaker:
+    values = _collect(
+        [
+            ("name", lambda: require_name(speaker.name)),
+            ("title", lambda: clean_text(speaker.title, "title")),
+            ("organisation", lambda: clean_text(speaker.organisation, "organisation")),
+            ("topic", lambda: clean_text(speaker.topic, "topic")),
+        ]
+    )
+    return Speaker(role=speaker.role, **values)  # type: ignore[arg-type]

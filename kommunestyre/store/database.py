@@ -32,6 +32,7 @@ from kommunestyre.store.storage import (
     BACKUPS,
     FILE_MODE,
     MemoryStorage,
+    backup_path,
     read_json,
     write_json_atomically,
 )
@@ -187,6 +188,13 @@ class Database:
             data = {META_TABLE: meta, **{k: v for k, v in tables.items() if k != META_TABLE}}
             self._memo = None
             write_json_atomically(self.path, data, backups=self.backups)
+
+    def drop_backups(self) -> None:
+        """Delete the backups (after a GDPR erasure they still hold the erased person)."""
+        with self._locked():
+            for generation in range(1, self.backups + 1):
+                with contextlib.suppress(FileNotFoundError):
+                    backup_path(self.path, generation).unlink()
 
     def _tables_under_lock(self) -> tuple[Tables, bool]:
         """The current tables (reused when the file is provably unchanged) and whether they were

@@ -1,0 +1,295 @@
+"""The register's use cases: validate, apply the rules, save and log, in one transaction each.
+
+The app (and later the importer) calls these; they hold no state between calls. An edit made
+from a screen carries the revision the screen showed, so a record someone else changed in the
+meantime is refused with a ConflictError instead of being overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from kommunestyre.domain import rules
+from kommunestyre.domain.model import (
+    InvoiceDetails,
+    Meeting,
+    ParticipantDetails,
+    Register,
+    Speaker,
+)
+from kommunestyre.domain.municipalities import find_municipality
+from kommunestyre.domain.validation import (
+    validate_invoice,
+    validate_participant,
+    validate_speaker,
+    validate_venue,
+)
+from kommunestyre.errors import InvalidRecord, ValidationError
+from kommunestyre.store.database import Database, Stamp
+from kommunestyre.store.repository import Change, Repository
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a use case did, in lines a user can read; ``record_id`` is the new record, if any."""
+
+    message: str
+    promotions: tuple[str, ...] = ()
+    record_id: int | None = None
+
+    def lines(self) -> list[str]:
+        return [self.message, *self.promotions]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The register as read at one moment, with what identifies that version of the file."""
+
+    register: Register
+    generation: int
+    stamp: Stamp | None
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CohortSettings:
+    """Everything the cohort form edits, except speakers (see :meth:`Registry.set_speakers`)."""
+
+    seminar: Meeting
+    followup: Meeting
+    registration_deadline: date
+    min_directorates: int
+    max_directorates: int
+    max_participants: int
+    themes: tuple[str, ...] = ()
+
+
+def _result(outcome: rules.Outcome, record_id: int | None = None) -> Result:
+    return Result(outcome.summary, tuple(str(p) for p in outcome.promotions), record_id)
+
+
+def _promoted_ids(outcome: rules.Outcome) -> list[int]:
+    return [pid for promotion in outcome.promotions for pid in promotion.participant_ids]
+
+
+class Registry:
+    """Use cases on one repository."""
+
+    def __init__(self, repository: Repository) -> None:
+        self.repository = repository
+
+    @property
+    def database(self) -> Database:
+        return self.repository.database
+
+    def now(self) -> datetime:
+        return self.repository.clock()
+
+    def snapshot(self) -> Snapshot:
+        stamp = self.database.stamp()
+        register, generation = self.repository.load_with_generation()
+        return Snapshot(register, generation, stamp, self.now())
+
+    def has_changed(self, snapshot: Snapshot) -> bool:
+        """Has anyone written the database since ``snapshot`` was read?"""
+        return self.database.stamp() != snapshot.stamp
+
+    @contextmanager
+    def _change(self) -> Iterator[Change]:
+        with self.repository.change() as change:
+            yield change
+
+    def _fields(self, change: Change) -> list[str]:
+        return [f.key for f in change.register.programme.fields]
+
+    # -- registrations -------------------------------------------------------------------------
+
+    def register_directorate(
+        self,
+        municipality: str,
+        cohort: int,
+        members: Sequence[ParticipantDetails],
+        invoice: InvoiceDetails,
+    ) -> Result:
+        found = find_municipality(municipality)
+        clean_invoice = validate_invoice(invoice)
+        with self._change() as change:
+            fields = self._fields(change)
+            clean = []
+            for index, details in enumerate(members, 1):
+                try:
+                    clean.append(validate_participant(details, fields))
+                except InvalidRecord as error:
+                    raise InvalidRecord(
+                        [
+                            ValidationError(f"members.{index}.{p.field}", p.message)
+                            for p in error.problems
+                        ]
+                    ) from None
+            directorate, outcome = rules.register_directorate(
+                change.register, found, cohort, clean, clean_invoice, change.now
+            )
+            members_ids = [p.id for p in change.register.members(directorate.id)]
+            change.log(
+                "register", outcome.summary, directorates=[directorate.id], participants=members_ids
+            )
+        return _result(outcome, directorate.id)
+
+    def add_participant(
+        self, directorate_id: int, details: ParticipantDetails, cohort: int | None = None
+    ) -> Result:
+        with self._change() as change:
+            clean = validate_participant(details, self._fields(change))
+            participant, outcome = rules.add_participant(
+                change.register, directorate_id, clean, change.now, cohort_number=cohort
+            )
+            change.log(
+                "add", outcome.summary, participants=[participant.id], directorates=[directorate_id]
+            )
+        return _result(outcome, participant.id)
+
+    def edit_participant(
+        self, participant_id: int, rev: int, details: ParticipantDetails
+    ) -> Result:
+        with self._change() as change:
+            change.expect("participant", participant_id, rev)
+            clean = validate_participant(details, self._fields(change))
+            outcome = rules.edit_participant(change.register, participant_id, clean)
+            change.log("edit", outcome.summary, participants=[participant_id])
+        return _result(outcome, participant_id)
+
+    def edit_invoice(self, directorate_id: int, rev: int, invoice: InvoiceDetails) -> Result:
+        clean = validate_invoice(invoice)
+        with self._change() as change:
+            change.expect("directorate", directorate_id, rev)
+            outcome = rules.edit_invoice(change.register, directorate_id, clean)
+            change.log("invoice", outcome.summary, directorates=[directorate_id])
+        return _result(outcome, directorate_id)
+
+    # -- moves, cancellations, substitutions ---------------------------------------------------
+
+    def move_participant(self, participant_id: int, rev: int, cohort: int) -> Result:
+        with self._change() as change:
+            change.expect("participant", participant_id, rev)
+            outcome = rules.move_participant(change.register, participant_id, cohort, change.now)
+            change.log(
+                "move",
+                "; ".join(outcome.lines()),
+                participants=[participant_id, *_promoted_ids(outcome)],
+            )
+        return _result(outcome, participant_id)
+
+    def move_directorate(self, directorate_id: int, rev: int, cohort: int) -> Result:
+        with self._change() as change:
+            change.expect("directorate", directorate_id, rev)
+            outcome = rules.move_directorate(change.register, directorate_id, cohort, change.now)
+            change.log(
+                "move",
+                "; ".join(outcome.lines()),
+                directorates=[directorate_id],
+                participants=_promoted_ids(outcome),
+            )
+        return _result(outcome, directorate_id)
+
+    def cancellation_terms(self, participant_id: int) -> rules.CancellationTerms:
+        register = self.repository.load()
+        return rules.cancellation_terms(register, participant_id, self.now())
+
+    def cancel_participant(self, participant_id: int, rev: int) -> Result:
+        with self._change() as change:
+            change.expect("participant", participant_id, rev)
+            outcome = rules.cancel_participant(change.register, participant_id, change.now)
+            change.log(
+                "cancel",
+                "; ".join(outcome.lines()),
+                participants=[participant_id, *_promoted_ids(outcome)],
+            )
+        return _result(outcome, participant_id)
+
+    def cancel_directorate(self, directorate_id: int, rev: int) -> Result:
+        with self._change() as change:
+            change.expect("directorate", directorate_id, rev)
+            members = [p.id for p in change.register.members(directorate_id)]
+            outcome = rules.cancel_directorate(change.register, directorate_id, change.now)
+            change.log(
+                "cancel",
+                "; ".join(outcome.lines()),
+                directorates=[directorate_id],
+                participants=[*members, *_promoted_ids(outcome)],
+            )
+        return _result(outcome, directorate_id)
+
+    def substitute(self, participant_id: int, rev: int, details: ParticipantDetails) -> Result:
+        with self._change() as change:
+            change.expect("participant", participant_id, rev)
+            clean = validate_participant(details, self._fields(change))
+            replacement, outcome = rules.substitute(
+                change.register, participant_id, clean, change.now
+            )
+            change.log("substitute", outcome.summary, participants=[participant_id, replacement.id])
+        return _result(outcome, replacement.id)
+
+    def admit_waiting(self, participant_id: int, rev: int) -> Result:
+        with self._change() as change:
+            change.expect("participant", participant_id, rev)
+            outcome = rules.admit_waiting(change.register, participant_id, change.now)
+            change.log("promote", outcome.summary, participants=[participant_id])
+        return _result(outcome, participant_id)
+
+    def erase_participant(self, participant_id: int, rev: int) -> Result:
+        """GDPR erasure: the person is removed from the register and from the history's text."""
+        with self._change() as change:
+            change.expect("participant", participant_id, rev)
+            participant = change.register.participant(participant_id)
+            was_seated = participant.status.is_active
+            cohort = participant.cohort
+            change.erase_participant(participant_id)
+            promotions = rules.promote(change.register, cohort, change.now) if was_seated else []
+            outcome = rules.Outcome(
+                "a participant's data was erased (and the backups that held it)",
+                promotions=promotions,
+            )
+            change.log("erase", "; ".join(outcome.lines()), participants=_promoted_ids(outcome))
+        self.database.drop_backups()
+        return _result(outcome)
+
+    # -- cohorts -------------------------------------------------------------------------------
+
+    def update_cohort(self, number: int, rev: int, settings: CohortSettings) -> Result:
+        seminar = Meeting(
+            settings.seminar.start,
+            settings.seminar.end,
+            validate_venue(settings.seminar.venue, "seminar.venue"),
+        )
+        followup = Meeting(
+            settings.followup.start,
+            settings.followup.end,
+            validate_venue(settings.followup.venue, "followup.venue"),
+        )
+        with self._change() as change:
+            change.expect("cohort", number, rev)
+            outcome = rules.update_cohort(
+                change.register,
+                number,
+                seminar=seminar,
+                followup=followup,
+                registration_deadline=settings.registration_deadline,
+                min_directorates=settings.min_directorates,
+                max_directorates=settings.max_directorates,
+                max_participants=settings.max_participants,
+                themes=settings.themes,
+                now=change.now,
+            )
+            change.log("cohort", "; ".join(outcome.lines()), participants=_promoted_ids(outcome))
+        return _result(outcome, number)
+
+    def set_speakers(self, number: int, rev: int, speakers: Sequence[Speaker]) -> Result:
+        clean = [validate_speaker(s) for s in speakers]
+        with self._change() as change:
+            change.expect("cohort", number, rev)
+            outcome = rules.set_speakers(change.register, number, clean)
+            change.log("cohort", outcome.summary)
+        return _result(outcome, number)
