@@ -86,6 +86,18 @@ def _cmd_headcount(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _cmd_app(args: argparse.Namespace, ctx: Context) -> int:
+    from kommunestyre.services.registry import Registry
+    from kommunestyre.services.setup import open_repository
+
+    registry = Registry(open_repository(ctx.location(args), clock=ctx.clock))
+    registry.snapshot()  # a damaged database is reported here, before the screen is taken over
+    from kommunestyre.tui.app import KommunestyreApp  # loaded only for the app
+
+    KommunestyreApp(registry).run()
+    return 0
+
+
 def _cohort_number(text: str) -> int:
     try:
         number = int(text)
@@ -99,7 +111,8 @@ def _cohort_number(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kommunestyre",
-        description="The coordinators' workbench for Kommunestyret 2030.",
+        description="The coordinators' workbench for Kommunestyret 2030. "
+        "Without a command it opens the app.",
         epilog="The database is --db PATH, else $KOMMUNESTYRE_DB, else the user data folder "
         "(created from the programme definition on first use).",
     )
@@ -147,14 +160,11 @@ def main(
 ) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
     from kommunestyre.errors import KommunestyreError
 
     ctx = Context(clock, os.environ if environ is None else environ)
     try:
-        handler: Handler = args.handler
+        handler: Handler = getattr(args, "handler", _cmd_app)
         return handler(args, ctx)
     except KommunestyreError as error:
         print(f"kommunestyre: {error.title.lower()}: {error}", file=sys.stderr)

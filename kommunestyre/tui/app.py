@@ -1,0 +1,159 @@
+"""The coordinators' workbench: a thin client of the registry service.
+
+The app holds one snapshot of the register; screens draw from it. Every change goes through
+:meth:`KommunestyreApp.apply`, which saves at once, reloads, and tells the user what happened
+(including promotions from waiting lists). A timer notices when another process has written
+the database and reloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from kommunestyre.errors import ConflictError, KommunestyreError
+from kommunestyre.services.registry import Registry, Result, Snapshot
+from kommunestyre.tui.flows import Flows
+from kommunestyre.tui.modals.help import HelpScreen
+from kommunestyre.tui.screens.base import SCREENS, BaseScreen
+from kommunestyre.tui.screens.cohort import CohortScreen
+from kommunestyre.tui.screens.history import HistoryScreen
+from kommunestyre.tui.screens.networks import NetworksScreen
+from kommunestyre.tui.screens.overview import OverviewScreen
+from kommunestyre.tui.screens.pricing import PricingScreen
+from kommunestyre.tui.screens.register import RegisterScreen
+
+ErrorHandler = Callable[[KommunestyreError], None]
+
+
+class KommunestyreApp(App[None]):
+    TITLE = "kommunestyre"
+    CSS_PATH = "app.tcss"
+    MODES = {
+        "overview": OverviewScreen,
+        "register": RegisterScreen,
+        "cohort": CohortScreen,
+        "networks": NetworksScreen,
+        "pricing": PricingScreen,
+        "history": HistoryScreen,
+    }
+    BINDINGS = [
+        *(
+            Binding(key, f"switch_mode('{mode}')", label, show=False, id=f"screen.{mode}")
+            for mode, key, label in SCREENS
+        ),
+        Binding(
+            "f1", "help", "Help", id="app.help", tooltip="Every key, and what each screen is for"
+        ),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, registry: Registry, *, poll_seconds: float = 2.0) -> None:
+        super().__init__()
+        self.registry = registry
+        self.poll_seconds = poll_seconds
+        self.snapshot: Snapshot = registry.snapshot()
+        self.current_cohort = self.snapshot.register.programme.cohorts[0].number
+        self.flows = Flows(self)
+
+    def on_mount(self) -> None:
+        self.switch_mode("overview")
+        self.set_interval(self.poll_seconds, self.check_for_changes)
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.snapshot = self.registry.snapshot()
+        for screen in self.screen_stack:
+            if isinstance(screen, BaseScreen):
+                screen.refresh_if_stale()
+
+    def check_for_changes(self) -> None:
+        """Reload when someone else (another coordinator, a CLI import) wrote the database."""
+        try:
+            changed = self.registry.has_changed(self.snapshot)
+            if changed:
+                self.reload()
+        except KommunestyreError as error:
+            self.notify(str(error), title=error.title, severity="error")
+            return
+        if changed:
+            self.notify("The register was changed elsewhere; showing the latest.", timeout=4)
+
+    def apply(
+        self, action: Callable[[], Result], on_error: ErrorHandler | None = None
+    ) -> Result | None:
+        """Run one change, save it, reload, and say what happened.
+
+        A stale save is refused and the data reloaded; other errors go to ``on_error`` (a form
+        reopens with the reason at the field) or are shown here. The app keeps running.
+        """
+        try:
+            result = action()
+        except ConflictError as error:
+            self.bell()
+            self.reload()
+            self.notify(str(error), title=error.title, severity="error", timeout=8)
+            return None
+        except KommunestyreError as error:
+            self.bell()
+            if on_error is not None:
+                on_error(error)
+            else:
+                self.notify(str(error), title=error.title, severity="error", timeout=8)
+            return None
+        except OSError as error:
+            self.bell()
+            self.notify(
+                f"{error.filename or ''} {error.strerror or error}",
+                title="File error",
+                severity="error",
+            )
+            return None
+        self.reload()
+        self.notify(result.message, title="Saved")
+        for line in result.promotions:
+            self.notify(line, title="Promoted from the waiting list", timeout=8)
+        return result
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def open_cohort(self, number: int) -> None:
+        self.current_cohort = number
+        self.switch_mode("cohort")
+        if isinstance(self.screen, BaseScreen):
+            self.screen.show(self.snapshot)
+
+    def action_add_directorate(self) -> None:
+        self.flows.add_directorate()
+
+    def action_reload(self) -> None:
+        self.reload()
+        self.notify("Reloaded.")
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette offers every screen, and every action of the screen you are on."""
+        yield from super().get_system_commands(screen)
+        for mode, key, label in SCREENS:
+            yield SystemCommand(f"Go to {label}", f"Screen {key}", partial(self.switch_mode, mode))
+        yield SystemCommand(
+            "Help", "Every key binding and what each screen is for", self.action_help
+        )
+        yield SystemCommand("Reload", "Read the database again", self.action_reload)
+        if isinstance(screen, BaseScreen):
+            for binding in screen.BINDINGS:
+                if isinstance(binding, Binding) and binding.description:
+                    yield SystemCommand(
+                        binding.description,
+                        binding.tooltip or f"{screen.MODE} screen ({binding.key})",
+                        partial(screen.run_action, binding.action),
+                    )

@@ -1,0 +1,210 @@
+"""Edit a cohort's settings: the 12-12 seminar, the follow-up day, venues, deadline, capacity
+and themes. Dates and times are typed the Danish way (24.02.2027, 12.00)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static, TextArea
+
+from kommunestyre.clock import local
+from kommunestyre.domain.model import Cohort, Meeting, Venue
+from kommunestyre.domain.rules import MAX_DIRECTORATES, MAX_PARTICIPANT_CAP, MIN_PARTICIPANT_CAP
+from kommunestyre.domain.validation import clean_text, parse_clock, parse_day
+from kommunestyre.errors import InvalidRecord, KommunestyreError, ValidationError
+from kommunestyre.formats import short_date
+from kommunestyre.services.registry import CohortSettings
+from kommunestyre.tui.widgets.form import FormField, mark_errors
+
+#: Where the domain's schedule errors are shown in this form.
+_ERROR_FIELDS = {
+    "seminar.start": "seminar.start_date",
+    "seminar.end": "seminar.end_date",
+    "followup.start": "followup.date",
+    "followup.end": "followup.end_time",
+}
+
+
+def _number(low: int, high: int, field: str) -> object:
+    def check(value: str) -> int:
+        text = value.strip()
+        if not text.isdigit() or not low <= int(text) <= high:
+            raise ValidationError(field, f"a whole number from {low} to {high}")
+        return int(text)
+
+    return check
+
+
+def _clock_text(moment: datetime) -> str:
+    return f"{moment.hour:02d}.{moment.minute:02d}"
+
+
+def _required(field: str) -> object:
+    return lambda value: clean_text(value, field, required=True)
+
+
+class CohortForm(ModalScreen[CohortSettings | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="cohort_form.save"),
+        Binding("escape", "cancel", "Cancel", id="cohort_form.cancel"),
+    ]
+
+    def __init__(
+        self,
+        cohort: Cohort,
+        *,
+        error: KommunestyreError | None = None,
+        typed: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(classes="modal")
+        self.cohort = cohort
+        self.error = error
+        self.typed = typed or {}
+        self.last_typed: dict[str, str] = {}
+
+    def _value(self, name: str, default: str) -> str:
+        return self.typed.get(name, default)
+
+    def _venue_fields(self, prefix: str, venue: Venue) -> ComposeResult:
+        for key, label in (
+            ("name", "Venue"),
+            ("address", "Address"),
+            ("postcode", "Postcode"),
+            ("town", "Town"),
+        ):
+            name = f"{prefix}.venue.{key}"
+            yield FormField(
+                label, name, self._value(name, getattr(venue, key)), check=_required(name)
+            )
+
+    def compose(self) -> ComposeResult:
+        c = self.cohort
+        s, f = c.seminar, c.followup
+        with VerticalScroll(classes="dialog wide", id="cohort-form"):
+            yield Static(f"Hold {c.number}: settings", classes="dialog-title")
+            yield Static("12-12 seminar", classes="section-title")
+            for name, label, value, check in (
+                ("seminar.start_date", "Starts on", short_date(s.start.date()), parse_day),
+                ("seminar.start_time", "at", _clock_text(s.start), parse_clock),
+                ("seminar.end_date", "Ends on", short_date(s.end.date()), parse_day),
+                ("seminar.end_time", "at", _clock_text(s.end), parse_clock),
+            ):
+                yield FormField(
+                    label, name, self._value(name, value), check=lambda v, n=name, c=check: c(v, n)
+                )
+            yield from self._venue_fields("seminar", s.venue)
+            yield Static("Follow-up day", classes="section-title")
+            for name, label, value, check in (
+                ("followup.date", "Date", short_date(f.start.date()), parse_day),
+                ("followup.start_time", "From", _clock_text(f.start), parse_clock),
+                ("followup.end_time", "To", _clock_text(f.end), parse_clock),
+            ):
+                yield FormField(
+                    label, name, self._value(name, value), check=lambda v, n=name, c=check: c(v, n)
+                )
+            yield from self._venue_fields("followup", f.venue)
+            yield Static("Registration and capacity", classes="section-title")
+            deadline = short_date(c.registration_deadline)
+            yield FormField(
+                "Deadline",
+                "registration_deadline",
+                self._value("registration_deadline", deadline),
+                check=lambda v: parse_day(v, "registration_deadline"),
+            )
+            for name, label, value, check in (
+                (
+                    "min_directorates",
+                    "Min. directorates",
+                    c.min_directorates,
+                    _number(1, MAX_DIRECTORATES, "min_directorates"),
+                ),
+                (
+                    "max_directorates",
+                    "Max. directorates",
+                    c.max_directorates,
+                    _number(1, MAX_DIRECTORATES, "max_directorates"),
+                ),
+                (
+                    "max_participants",
+                    "Max. people",
+                    c.max_participants,
+                    _number(MIN_PARTICIPANT_CAP, MAX_PARTICIPANT_CAP, "max_participants"),
+                ),
+            ):
+                yield FormField(label, name, self._value(name, str(value)), check=check)
+            yield Label("Themes, one per line", classes="sub-label")
+            yield TextArea(self._value("themes", "\n".join(c.themes)), id="themes", compact=True)
+            yield Static(id="form-error", classes="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#input-seminar-start_date").focus()
+        if self.error is not None:
+            error = self.error
+            problems = error.problems if isinstance(error, InvalidRecord) else [error]
+            moved = [
+                ValidationError(
+                    _ERROR_FIELDS.get(getattr(p, "field", ""), getattr(p, "field", "")), p.message
+                )
+                for p in problems
+            ]
+            rest = mark_errors(self.query_one("#cohort-form", VerticalScroll), InvalidRecord(moved))
+            self.query_one("#form-error", Static).update(rest or "")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def typed_values(self) -> dict[str, str]:
+        values = {f.field_name: f.value for f in self.query(FormField)}
+        values["themes"] = self.query_one("#themes", TextArea).text
+        return values
+
+    def action_save(self) -> None:
+        fields = list(self.query(FormField))
+        if not all([f.validate_now() for f in fields]):
+            self.app.bell()
+            self.query_one("#form-error", Static).update("Correct the marked fields.")
+            return
+        v = self.last_typed = self.typed_values()
+
+        def moment(day: str, clock: str) -> datetime:
+            return local(datetime.combine(parse_day(v[day], day), parse_clock(v[clock], clock)))
+
+        def venue(prefix: str) -> Venue:
+            return Venue(
+                *(v[f"{prefix}.venue.{k}"] for k in ("name", "address", "postcode", "town"))
+            )
+
+        self.dismiss(
+            CohortSettings(
+                seminar=Meeting(
+                    moment("seminar.start_date", "seminar.start_time"),
+                    moment("seminar.end_date", "seminar.end_time"),
+                    venue("seminar"),
+                ),
+                followup=Meeting(
+                    moment("followup.date", "followup.start_time"),
+                    moment("followup.date", "followup.end_time"),
+                    venue("followup"),
+                ),
+                registration_deadline=parse_day(
+                    v["registration_deadline"], "registration_deadline"
+                ),
+                min_directorates=int(v["min_directorates"]),
+                max_directorates=int(v["max_directorates"]),
+                max_participants=int(v["max_participants"]),
+                themes=tuple(line.strip() for line in v["themes"].splitlines() if line.strip()),
+            )
+        )

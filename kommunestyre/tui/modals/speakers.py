@@ -1,0 +1,157 @@
+"""A cohort's speakers and moderators: add, edit, remove, then save the list in one go."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, OptionList, Static
+
+from kommunestyre.domain.model import Role, Speaker
+from kommunestyre.domain.validation import clean_text, require_name
+from kommunestyre.tui.widgets.form import FormField, SelectField
+
+
+def _line(speaker: Speaker) -> str:
+    role = "Moderator" if speaker.role is Role.MODERATOR else "Speaker"
+    where = ", ".join(part for part in (speaker.title, speaker.organisation) if part)
+    topic = f" · {speaker.topic}" if speaker.topic else ""
+    return (
+        f"{role:<10} {speaker.name} ({where}){topic}"
+        if where
+        else f"{role:<10} {speaker.name}{topic}"
+    )
+
+
+class SpeakerForm(ModalScreen[Speaker | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="speaker.save"),
+        Binding("escape", "cancel", "Cancel", id="speaker.cancel"),
+    ]
+
+    def __init__(self, speaker: Speaker | None = None) -> None:
+        super().__init__(classes="modal")
+        self.speaker = speaker or Speaker("", "", "", Role.SPEAKER)
+
+    def compose(self) -> ComposeResult:
+        s = self.speaker
+        with Vertical(classes="dialog", id="speaker-form"):
+            yield Static("Speaker or moderator", classes="dialog-title")
+            yield FormField("Name", "name", s.name, check=require_name)
+            yield FormField("Title", "title", s.title, check=lambda v: clean_text(v, "title"))
+            yield FormField(
+                "Organisation",
+                "organisation",
+                s.organisation,
+                check=lambda v: clean_text(v, "organisation"),
+            )
+            yield SelectField(
+                "Role", "role", [("Speaker", Role.SPEAKER), ("Moderator", Role.MODERATOR)], s.role
+            )
+            yield FormField("Topic", "topic", s.topic, check=lambda v: clean_text(v, "topic"))
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#input-name").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_save() if event.button.id == "save" else self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        fields = list(self.query(FormField))
+        if not all([f.validate_now() for f in fields]):
+            self.app.bell()
+            return
+        v = {f.field_name: f.value.strip() for f in fields}
+        role = self.query_one(SelectField).value
+        self.dismiss(Speaker(v["name"], v["title"], v["organisation"], Role(role), v["topic"]))
+
+
+class SpeakersModal(ModalScreen[list[Speaker] | None]):
+    """Returns the edited list (saved by the caller), or None when cancelled."""
+
+    BINDINGS = [
+        Binding("a", "add", "Add", id="speakers.add"),
+        Binding("e,enter", "edit", "Edit", id="speakers.edit"),
+        Binding("delete,x", "remove", "Remove", id="speakers.remove"),
+        Binding("ctrl+s", "save", "Save list", id="speakers.save"),
+        Binding("escape", "cancel", "Cancel", id="speakers.cancel"),
+    ]
+
+    def __init__(self, number: int, speakers: Sequence[Speaker]) -> None:
+        super().__init__(classes="modal")
+        self.number = number
+        self.speakers = list(speakers)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(f"Hold {self.number}: speakers and moderators", classes="dialog-title")
+            yield OptionList(id="speaker-list")
+            yield Static(
+                "a: add · e/enter: edit · x/delete: remove · ctrl+s: save · esc: cancel",
+                classes="note",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Save list (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self._fill()
+        self.query_one(OptionList).focus()
+
+    def _fill(self, highlight: int | None = None) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([_line(s) for s in self.speakers] or ["(nobody yet: press a to add)"])
+        if self.speakers:
+            options.highlighted = min(highlight or 0, len(self.speakers) - 1)
+
+    def _selected(self) -> int | None:
+        index = self.query_one(OptionList).highlighted
+        return index if self.speakers and index is not None else None
+
+    def on_option_list_option_selected(self) -> None:
+        self.action_edit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_save() if event.button.id == "save" else self.action_cancel()
+
+    def action_add(self) -> None:
+        def added(speaker: Speaker | None) -> None:
+            if speaker is not None:
+                self.speakers.append(speaker)
+                self._fill(len(self.speakers) - 1)
+
+        self.app.push_screen(SpeakerForm(), added)
+
+    def action_edit(self) -> None:
+        index = self._selected()
+        if index is None:
+            return
+
+        def edited(speaker: Speaker | None) -> None:
+            if speaker is not None:
+                self.speakers[index] = speaker
+                self._fill(index)
+
+        self.app.push_screen(SpeakerForm(self.speakers[index]), edited)
+
+    def action_remove(self) -> None:
+        index = self._selected()
+        if index is not None:
+            del self.speakers[index]
+            self._fill(index)
+
+    def action_save(self) -> None:
+        self.dismiss(self.speakers)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,78 @@
+"""What every top-level screen shares: the navigation line, the footer, and how it refreshes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from kommunestyre.services.registry import Snapshot
+
+if TYPE_CHECKING:
+    from kommunestyre.tui.app import KommunestyreApp
+
+#: (mode, key, label) for the navigation line and the number-key bindings.
+SCREENS: list[tuple[str, str, str]] = [
+    ("overview", "1", "Overview"),
+    ("register", "2", "Register"),
+    ("cohort", "3", "Cohort"),
+    ("networks", "4", "Networks"),
+    ("pricing", "5", "Pricing"),
+    ("history", "6", "History"),
+]
+
+
+class NavBar(Static):
+    """One line: the screens with their number keys; the current one highlighted; clickable."""
+
+    def __init__(self, current: str) -> None:
+        super().__init__(id="nav")
+        self.current = current
+
+    def on_mount(self) -> None:
+        parts = []
+        for mode, key, label in SCREENS:
+            text = f" {key} {label} "
+            if mode == self.current:
+                parts.append(f"[reverse b]{text}[/]")
+            else:
+                parts.append(f"[@click=app.switch_mode('{mode}')]{text}[/]")
+        parts.append("[@click=app.help]  F1 Help [/]")
+        self.update("".join(parts))
+
+
+class BaseScreen(Screen[None]):
+    """A top-level screen drawn from the app's current snapshot of the register."""
+
+    MODE: ClassVar[str] = ""
+    PURPOSE: ClassVar[str] = ""  # one sentence for the help screen
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: Snapshot | None = None
+
+    @property
+    def kapp(self) -> KommunestyreApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(self.MODE)
+        yield from self.compose_body()
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_if_stale()
+
+    def refresh_if_stale(self) -> None:
+        snapshot = self.kapp.snapshot
+        if snapshot is not self.shown:
+            self.shown = snapshot
+            self.show(snapshot)
+
+    def show(self, snapshot: Snapshot) -> None:
+        """Draw the screen from ``snapshot``; called whenever the data changed."""

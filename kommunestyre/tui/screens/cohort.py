@@ -1,0 +1,256 @@
+"""One cohort in full: schedule, venues, speakers, themes, the admitted directorates with their
+members, and the waiting list in order. Its settings and speakers are edited from here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from kommunestyre.domain.capacity import headcount, waiting_list
+from kommunestyre.domain.model import Cohort, Directorate, Role, Status
+from kommunestyre.domain.municipalities import by_code
+from kommunestyre.domain.pricing import directorate_bill
+from kommunestyre.formats import WEEKDAYS, clock_time, short_date
+from kommunestyre.services.registry import Snapshot
+from kommunestyre.tui.screens.base import BaseScreen
+
+
+def _when(moment: datetime) -> str:
+    return f"{WEEKDAYS[moment.weekday()]} {short_date(moment.date())} {clock_time(moment)}"
+
+
+def schedule_text(cohort: Cohort) -> str:
+    s, f = cohort.seminar, cohort.followup
+    return (
+        f"[b]12-12 seminar[/]  {_when(s.start)} to {_when(s.end)}\n"
+        f"               {s.venue.one_line()}\n"
+        f"[b]Follow-up day[/]  {_when(f.start)}-{f.end:%H.%M}\n"
+        f"               {f.venue.one_line()}\n"
+        f"[b]Deadline[/]       {short_date(cohort.registration_deadline)} "
+        "(binding after this day)\n"
+        f"[b]Capacity[/]       {cohort.min_directorates}-{cohort.max_directorates} directorates, "
+        f"at most {cohort.max_participants} participants"
+    )
+
+
+def people_text(cohort: Cohort) -> str:
+    lines = []
+    for speaker in cohort.speakers:
+        role = "Moderator" if speaker.role is Role.MODERATOR else "Speaker"
+        topic = f": {speaker.topic}" if speaker.topic else ""
+        lines.append(f"{role:<9} {speaker.name}, {speaker.title}, {speaker.organisation}{topic}")
+    themes = [f"Theme     {theme}" for theme in cohort.themes]
+    return "\n".join(lines + themes) or "No speakers or themes yet (press s / e)."
+
+
+HOLD_KEYS = Binding.Group("Prev/next hold", compact=True)
+
+
+class CohortScreen(BaseScreen):
+    MODE = "cohort"
+    PURPOSE = (
+        "One cohort in full. [ and ] step between cohorts; e edits the dates, venues, deadline "
+        "and capacity; s edits the speakers and moderators. The table lists the directorates "
+        "(admitted first, then the waiting list in order); select one to see its members."
+    )
+    BINDINGS = [
+        Binding(
+            "left_square_bracket",
+            "step(-1)",
+            "Previous hold",
+            key_display="[",
+            id="cohort.previous",
+            group=HOLD_KEYS,
+        ),
+        Binding(
+            "right_square_bracket",
+            "step(1)",
+            "Next hold",
+            key_display="]",
+            id="cohort.next",
+            group=HOLD_KEYS,
+        ),
+        Binding(
+            "e",
+            "edit_settings",
+            "Edit settings",
+            id="cohort.edit",
+            tooltip="Dates, venues, deadline, capacity, themes",
+        ),
+        Binding(
+            "s",
+            "edit_speakers",
+            "Speakers",
+            id="cohort.speakers",
+            tooltip="Add, edit or remove speakers and moderators",
+        ),
+        Binding("a", "app.add_directorate", "Add directorate", show=False, id="cohort.add"),
+        Binding(
+            "n",
+            "add_member",
+            "Add member",
+            id="cohort.add_member",
+            tooltip="One more participant for the selected directorate",
+        ),
+        Binding(
+            "i",
+            "edit_invoice",
+            "Invoice",
+            id="cohort.invoice",
+            tooltip="The directorate's invoice details",
+        ),
+        Binding(
+            "m",
+            "move_directorate",
+            "Move",
+            id="cohort.move",
+            tooltip="Move the selected directorate to another cohort",
+        ),
+        Binding(
+            "x",
+            "cancel_directorate",
+            "Cancel",
+            id="cohort.cancel",
+            tooltip="Cancel the selected directorate's registration",
+        ),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="cohort-body"):
+            yield Static(id="cohort-title", classes="screen-title")
+            yield Static(id="schedule")
+            yield Static(id="people")
+            yield DataTable(id="directorates", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="members-box"):
+                yield Static(id="members")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#directorates", DataTable)
+        table.add_columns("#", "Municipality", "Status", "People", "Billable", "EAN", "Reference")
+
+    @property
+    def number(self) -> int:
+        return self.kapp.current_cohort
+
+    def show(self, snapshot: Snapshot) -> None:
+        register = snapshot.register
+        cohort = register.cohort(self.number)
+        row = next(r for r in headcount(register, snapshot.now) if r.cohort.number == cohort.number)
+        count = row.count
+        self.query_one("#cohort-title", Static).update(
+            f"[b]Hold {cohort.number}[/] · {row.status.value}"
+            f"{' · AT RISK' if row.at_risk else ''} · "
+            f"{count.directorates}/{cohort.max_directorates}"
+            f" directorates · {count.participants}/{cohort.max_participants} participants · "
+            f"{row.free_seats} free · waiting {count.waitlisted_directorates} dir. / "
+            f"{count.waitlisted_participants} people"
+        )
+        self.query_one("#schedule", Static).update(schedule_text(cohort))
+        self.query_one("#people", Static).update(people_text(cohort))
+
+        table = self.query_one("#directorates", DataTable)
+        selected = self.selected_directorate()
+        table.clear()
+        admitted = sorted(
+            (
+                d
+                for d in register.directorates.values()
+                if d.cohort == cohort.number and d.status is Status.ADMITTED
+            ),
+            key=lambda d: d.seq,
+        )
+        for d in admitted:
+            self._add_row(table, "", d, snapshot)
+        for place, entry in enumerate(waiting_list(register, cohort.number), 1):
+            if entry.whole_directorate:
+                self._add_row(table, f"W{place}", entry.directorate, snapshot)
+        if selected is not None and str(selected.id) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(selected.id)))
+        self.show_members()
+
+    def _add_row(self, table: DataTable, place: str, d: Directorate, snapshot: Snapshot) -> None:
+        register = snapshot.register
+        active = [p for p in register.members(d.id) if p.status.is_active and p.cohort == d.cohort]
+        bill = directorate_bill(register, d.id)
+        table.add_row(
+            place,
+            by_code(d.municipality_code).name,
+            d.status.value,
+            str(len(active)),
+            str(bill.billable),
+            d.invoice.ean or "—",
+            d.invoice.reference or "—",
+            key=str(d.id),
+        )
+
+    def selected_directorate(self) -> Directorate | None:
+        table = self.query_one("#directorates", DataTable)
+        if table.row_count == 0 or self.shown is None:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.shown.register.directorates.get(int(key or 0))
+
+    @on(DataTable.RowHighlighted)
+    def show_members(self) -> None:
+        directorate = self.selected_directorate()
+        box = self.query_one("#members", Static)
+        if directorate is None or self.shown is None:
+            box.update("No directorates in this cohort yet: press a to add one.")
+            return
+        register = self.shown.register
+        lines = [f"[b]{by_code(directorate.municipality_code).official_name}[/]"]
+        for p in register.members(directorate.id):
+            where = f" (in hold {p.cohort})" if p.cohort != directorate.cohort else ""
+            label = register.programme.field_label(p.details.field)
+            lines.append(
+                f"  {p.name}, {p.details.title or label} · {p.details.email} · "
+                f"{p.status.value}{where}"
+            )
+        invoice = directorate.invoice
+        lines.append(
+            f"  Invoice: EAN {invoice.ean or '—'} · CVR {invoice.cvr or '—'} · "
+            f"ref. {invoice.reference or '—'} · "
+            f"{invoice.contact_name or '—'} {invoice.contact_email}"
+        )
+        box.update("\n".join(lines))
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_step(self, step: int) -> None:
+        numbers = [c.number for c in self.kapp.snapshot.register.programme.cohorts]
+        position = (numbers.index(self.number) + step) % len(numbers)
+        self.kapp.current_cohort = numbers[position]
+        self.show(self.kapp.snapshot)
+
+    def action_edit_settings(self) -> None:
+        self.kapp.flows.edit_cohort(self.number)
+
+    def action_edit_speakers(self) -> None:
+        self.kapp.flows.edit_speakers(self.number)
+
+    def action_add_member(self) -> None:
+        directorate = self.selected_directorate()
+        if directorate is None:
+            self.app.bell()
+            return
+        self.kapp.flows.add_member(directorate.id)
+
+    def action_edit_invoice(self) -> None:
+        directorate = self.selected_directorate()
+        if directorate is not None:
+            self.kapp.flows.edit_invoice(directorate.id)
+
+    def action_move_directorate(self) -> None:
+        directorate = self.selected_directorate()
+        if directorate is not None:
+            self.kapp.flows.move_directorate(directorate.id)
+
+    def action_cancel_directorate(self) -> None:
+        directorate = self.selected_directorate()
+        if directorate is not None:
+            self.kapp.flows.cancel_directorate(directorate.id)

@@ -1,0 +1,80 @@
+"""The professional networks: directors of the same field across all cohorts."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from kommunestyre.domain.model import Register, Status
+from kommunestyre.domain.municipalities import by_code
+from kommunestyre.services.registry import Snapshot
+from kommunestyre.tui.screens.base import BaseScreen
+from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
+
+COLUMNS = [
+    Column("name", "Name"),
+    Column("title", "Title"),
+    Column("municipality", "Municipality", 15),
+    Column("cohort", "Hold", 4, align_right=True),
+    Column("email", "E-mail"),
+    Column("phone", "Phone", 11),
+]
+
+
+def network_members(register: Register) -> dict[str, list]:
+    """Admitted participants per field (a person with several fields is in each network)."""
+    members: dict[str, list] = {f.key: [] for f in register.programme.fields}
+    for p in register.participants.values():
+        if p.status is Status.ADMITTED:
+            for key in p.fields:
+                members.setdefault(key, []).append(p)
+    for people in members.values():
+        people.sort(key=lambda p: (p.cohort, p.name.casefold()))
+    return members
+
+
+class NetworksScreen(BaseScreen):
+    MODE = "networks"
+    PURPOSE = (
+        "The networks: the admitted directors of each professional field across all cohorts, "
+        "with a count per field and cohort. Directors with combined portfolios appear in every "
+        "network they belong to."
+    )
+    BINDINGS = [Binding("slash", "focus_list", "List", key_display="/", id="networks.list")]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("Admitted participants per field and cohort", classes="screen-title")
+        yield DataTable(id="network-counts", cursor_type="row", zebra_stripes=True)
+        yield VirtualTable(COLUMNS, id="network-members")
+
+    def action_focus_list(self) -> None:
+        self.query_one(VirtualTable).focus()
+
+    def show(self, snapshot: Snapshot) -> None:
+        register = snapshot.register
+        numbers = [c.number for c in register.programme.cohorts]
+        members = network_members(register)
+        counts = self.query_one("#network-counts", DataTable)
+        counts.clear(columns=True)
+        counts.add_columns("Field", *(f"Hold {n}" for n in numbers), "All")
+        for f in register.programme.fields:
+            people = members.get(f.key, [])
+            per_cohort = [sum(1 for p in people if p.cohort == n) for n in numbers]
+            counts.add_row(f.label, *map(str, per_cohort), str(len(people)), key=f.key)
+
+        towns = {d.id: by_code(d.municipality_code).name for d in register.directorates.values()}
+        keys, rows, kinds = [], [], []
+        for f in register.programme.fields:
+            people = members.get(f.key, [])
+            keys.append(f"section:{f.key}")
+            rows.append((f"{f.label} ({len(people)})", f.association, "", "", "", ""))
+            kinds.append("section")
+            for p in people:
+                d = p.details
+                keys.append(f"{f.key}:{p.id}")
+                rows.append(
+                    (d.name, d.title, towns[p.directorate_id], str(p.cohort), d.email, d.phone)
+                )
+                kinds.append("")
+        self.query_one(VirtualTable).set_rows(keys, rows, kinds)

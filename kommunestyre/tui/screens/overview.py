@@ -1,0 +1,66 @@
+"""The first screen: every cohort's headcount at a glance, and the programme's totals."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.widgets import Static
+
+from kommunestyre.domain.model import Status
+from kommunestyre.domain.municipalities import by_code
+from kommunestyre.services import headcount
+from kommunestyre.services.registry import Snapshot
+from kommunestyre.tui.screens.base import BaseScreen
+from kommunestyre.tui.widgets.cohort_panel import CohortPanel
+
+
+class OverviewScreen(BaseScreen):
+    MODE = "overview"
+    PURPOSE = (
+        "The headcount at a glance: each cohort's dates, places, directorates against the "
+        "maximum (the minimum marked ┃), participants against the cap, the waiting list, "
+        "and warnings. Select a cohort and press enter to open it."
+    )
+    BINDINGS = [
+        Binding(
+            "a",
+            "app.add_directorate",
+            "Add directorate",
+            id="overview.add",
+            tooltip="Register a municipality's directorate",
+        ),
+        Binding("right,l", "app.focus_next", "Next cohort", show=False),
+        Binding("left,h", "app.focus_previous", "Previous cohort", show=False),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        numbers = [c.number for c in self.kapp.snapshot.register.programme.cohorts]
+        with Grid(id="cohort-grid"):
+            for number in numbers:
+                yield CohortPanel(number)
+        yield Static(id="totals")
+
+    def show(self, snapshot: Snapshot) -> None:
+        register = snapshot.register
+        rows = headcount.select(register, snapshot.now)
+        admitted: dict[int, list[tuple[int, str]]] = {}
+        for d in register.directorates.values():
+            if d.status is Status.ADMITTED:
+                admitted.setdefault(d.cohort, []).append((d.seq, by_code(d.municipality_code).name))
+        for row in rows:
+            names = [name for _, name in sorted(admitted.get(row.cohort.number, []))]
+            panel = self.query_one(f"#cohort-{row.cohort.number}", CohortPanel)
+            panel.show(row, snapshot.now, names)
+        total = headcount.totals(rows)
+        self.query_one("#totals", Static).update(
+            f"All cohorts: {total.directorates}/{total.max_directorates} directorates · "
+            f"{total.participants}/{total.max_participants} participants · "
+            f"{total.free_seats} free seats · waiting {total.waitlisted_directorates} dir. / "
+            f"{total.waitlisted_participants} people · {total.cohorts_at_risk} at risk"
+        )
+
+    @on(CohortPanel.Opened)
+    def open_cohort(self, event: CohortPanel.Opened) -> None:
+        self.kapp.open_cohort(event.number)

@@ -1,0 +1,87 @@
+"""What the programme comes to: per cohort and per municipality, excl. and incl. VAT."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from kommunestyre.domain.model import Status
+from kommunestyre.domain.municipalities import by_code
+from kommunestyre.domain.pricing import (
+    Bill,
+    cohort_bill,
+    directorate_bill,
+    programme_bill,
+    unit_price,
+)
+from kommunestyre.formats import money, percent
+from kommunestyre.services.registry import Snapshot
+from kommunestyre.tui.screens.base import BaseScreen
+
+AMOUNT_COLUMNS = ("Seats", "Late canc.", "Excl. VAT", "VAT", "Incl. VAT")
+
+
+def _amounts(bill: Bill) -> tuple[str, ...]:
+    return (
+        str(bill.seats),
+        str(bill.late_cancellations),
+        money(bill.amount.excl_vat),
+        money(bill.amount.vat),
+        money(bill.amount.incl_vat),
+    )
+
+
+class PricingScreen(BaseScreen):
+    MODE = "pricing"
+    PURPOSE = (
+        "The invoice basis: taken seats plus cancellations made after the deadline, at the "
+        "programme's price, per cohort and per municipality, with the programme's totals."
+    )
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="price-line", classes="screen-title")
+        yield DataTable(id="cohort-prices", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="municipality-prices", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#cohort-prices", DataTable).add_columns("Cohort", *AMOUNT_COLUMNS)
+        self.query_one("#municipality-prices", DataTable).add_columns(
+            "Municipality", "Hold", "EAN", "Reference", *AMOUNT_COLUMNS
+        )
+
+    def show(self, snapshot: Snapshot) -> None:
+        register = snapshot.register
+        programme = register.programme
+        unit = unit_price(programme)
+        self.query_one("#price-line", Static).update(
+            f"Price per participant {money(unit.excl_vat, decimals=False)} excl. VAT · "
+            f"VAT {percent(programme.vat_rate)} {money(unit.vat)} · "
+            f"{money(unit.incl_vat)} incl. VAT"
+        )
+        cohorts = self.query_one("#cohort-prices", DataTable)
+        cohorts.clear()
+        for cohort in programme.cohorts:
+            cohorts.add_row(
+                f"Hold {cohort.number}", *_amounts(cohort_bill(register, cohort.number))
+            )
+        cohorts.add_row("[b]Programme[/]", *_amounts(programme_bill(register)), key="total")
+
+        places = self.query_one("#municipality-prices", DataTable)
+        places.clear()
+        billed = [
+            d
+            for d in register.directorates.values()
+            if d.status is not Status.WAITLISTED or directorate_bill(register, d.id).billable
+        ]
+        for d in sorted(billed, key=lambda d: by_code(d.municipality_code).name):
+            bill = directorate_bill(register, d.id)
+            if bill.billable == 0 and d.status is Status.CANCELLED:
+                continue
+            places.add_row(
+                by_code(d.municipality_code).name,
+                str(d.cohort),
+                d.invoice.ean or "—",
+                d.invoice.reference or "—",
+                *_amounts(bill),
+                key=str(d.id),
+            )

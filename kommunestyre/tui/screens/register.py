@@ -1,0 +1,333 @@
+"""Every participant in one table, filtered as you type; the register's daily edits start here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Select, Static
+
+from kommunestyre.domain.capacity import waiting_list
+from kommunestyre.domain.model import Participant, Register, Status
+from kommunestyre.domain.municipalities import by_code
+from kommunestyre.formats import short_date
+from kommunestyre.services.registry import Snapshot
+from kommunestyre.tui.screens.base import BaseScreen
+from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
+
+COLUMNS = [
+    Column("name", "Name"),
+    Column("title", "Title"),
+    Column("field", "Field", 18),
+    Column("municipality", "Municipality", 15),
+    Column("cohort", "Hold", 4, align_right=True),
+    Column("status", "Status", 13),
+    Column("email", "E-mail"),
+]
+STATUS_OPTIONS = [
+    ("All statuses", ""),
+    ("Active (seat or queue)", "active"),
+    ("Admitted", Status.ADMITTED.value),
+    ("Waiting list", Status.WAITLISTED.value),
+    ("Cancelled", Status.CANCELLED.value),
+    ("Substituted", Status.SUBSTITUTED.value),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One participant, prepared once per snapshot so that filtering is only comparisons."""
+
+    id: int
+    cells: tuple[str, ...]
+    search: str
+    cohort: int
+    fields: tuple[str, ...]
+    status: str
+    sort_keys: tuple[object, ...]
+
+
+def _status_text(participant: Participant, places: dict[int, int]) -> str:
+    if participant.status is Status.WAITLISTED:
+        return f"waiting #{places.get(participant.id, 0)}"
+    if participant.status is Status.CANCELLED and participant.billable_cancellation:
+        return "cancelled, billed"
+    return participant.status.value
+
+
+def build_rows(register: Register) -> list[Row]:
+    places: dict[int, int] = {}
+    for cohort in register.programme.cohorts:
+        for place, entry in enumerate(waiting_list(register, cohort.number), 1):
+            for participant in entry.participants:
+                places[participant.id] = place
+    labels = {f.key: f.label for f in register.programme.fields}
+    towns = {d.id: by_code(d.municipality_code).name for d in register.directorates.values()}
+    rows = []
+    for p in register.participants.values():
+        d = p.details
+        municipality = towns[p.directorate_id]
+        status = _status_text(p, places)
+        cells = (
+            d.name,
+            d.title,
+            labels.get(d.field, d.field),
+            municipality,
+            str(p.cohort),
+            status,
+            d.email,
+        )
+        rows.append(
+            Row(
+                id=p.id,
+                cells=cells,
+                search=f"{d.name}\t{municipality}\t{d.email}".casefold(),
+                cohort=p.cohort,
+                fields=tuple(p.fields),
+                status=p.status.value,
+                sort_keys=(
+                    d.name.casefold(),
+                    d.title.casefold(),
+                    cells[2],
+                    municipality,
+                    p.cohort,
+                    (p.status.value, places.get(p.id, 0)),
+                    d.email.casefold(),
+                ),
+            )
+        )
+    rows.sort(key=lambda r: r.sort_keys[0])
+    return rows
+
+
+def matches(row: Row, terms: list[str], cohort: int, field: str, status: str) -> bool:
+    if cohort and row.cohort != cohort:
+        return False
+    if field and field not in row.fields:
+        return False
+    if status == "active":
+        if row.status not in (Status.ADMITTED.value, Status.WAITLISTED.value):
+            return False
+    elif status and row.status != status:
+        return False
+    return all(term in row.search for term in terms)
+
+
+class RegisterScreen(BaseScreen):
+    MODE = "register"
+    PURPOSE = (
+        "Every participant in one table. Type to filter by name, municipality or e-mail; "
+        "narrow by cohort, field and status; click a column header (or press o) to sort. "
+        "Act on the selected row with the keys below."
+    )
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", key_display="/", id="register.filter"),
+        Binding(
+            "e", "edit", "Edit", id="register.edit", tooltip="Correct the participant's details"
+        ),
+        Binding(
+            "m",
+            "move",
+            "Move",
+            id="register.move",
+            tooltip="Move the participant to another cohort",
+        ),
+        Binding(
+            "c",
+            "cancel",
+            "Cancel",
+            id="register.cancel",
+            tooltip="Cancel (says whether it is free or binding)",
+        ),
+        Binding(
+            "s",
+            "substitute",
+            "Substitute",
+            id="register.substitute",
+            tooltip="A named substitute takes over the seat",
+        ),
+        Binding(
+            "p",
+            "promote",
+            "Promote",
+            id="register.promote",
+            tooltip="Admit from the waiting list if there is room",
+        ),
+        Binding(
+            "delete",
+            "erase",
+            "Erase",
+            key_display="del",
+            id="register.erase",
+            tooltip="GDPR erasure: remove the person for good",
+        ),
+        Binding("a", "app.add_directorate", "Add directorate", id="register.add"),
+        Binding(
+            "o",
+            "sort_next",
+            "Sort",
+            show=False,
+            id="register.sort",
+            tooltip="Sort by the next column",
+        ),
+        Binding("escape", "focus_table", "Table", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_rows: list[Row] = []
+        self.shown_rows: list[Row] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="filters"):
+            yield Input(
+                placeholder="Filter: name, municipality or e-mail", id="filter", compact=True
+            )
+            yield Select(
+                [("All cohorts", 0)], value=0, allow_blank=False, id="filter-cohort", compact=True
+            )
+            yield Select(
+                [("All fields", "")], value="", allow_blank=False, id="filter-field", compact=True
+            )
+            yield Select(
+                STATUS_OPTIONS, value="", allow_blank=False, id="filter-status", compact=True
+            )
+        yield VirtualTable(COLUMNS, id="participants")
+        yield Static(id="count", classes="status-line")
+        yield Static(id="detail", classes="detail")
+
+    def on_mount(self) -> None:
+        programme = self.kapp.snapshot.register.programme
+        self.query_one("#filter-cohort", Select).set_options(
+            [("All cohorts", 0), *((f"Hold {c.number}", c.number) for c in programme.cohorts)]
+        )
+        self.query_one("#filter-field", Select).set_options(
+            [("All fields", ""), *((f.label, f.key) for f in programme.fields)]
+        )
+        self.query_one(VirtualTable).focus()
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    def show(self, snapshot: Snapshot) -> None:
+        self.all_rows = build_rows(snapshot.register)
+        self._sort()
+        self.apply_filter()
+
+    # -- filtering and sorting -------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    @on(Select.Changed)
+    def apply_filter(self) -> None:
+        terms = self.query_one("#filter", Input).value.casefold().split()
+        cohort = self.query_one("#filter-cohort", Select).value
+        field = self.query_one("#filter-field", Select).value
+        status = self.query_one("#filter-status", Select).value
+        cohort_no = cohort if isinstance(cohort, int) else 0
+        self.shown_rows = [
+            r for r in self.all_rows if matches(r, terms, cohort_no, str(field), str(status))
+        ]
+        self.table.set_rows([r.id for r in self.shown_rows], [r.cells for r in self.shown_rows])
+        self.query_one("#count", Static).update(
+            f"{len(self.shown_rows)} of {len(self.all_rows)} participants"
+        )
+
+    def _sort(self) -> None:
+        table = self.table
+        keys = [c.key for c in COLUMNS]
+        index = keys.index(table.sort_column) if table.sort_column else 0
+        self.all_rows.sort(key=lambda r: r.sort_keys[index], reverse=table.sort_reverse)
+
+    @on(VirtualTable.HeaderClicked)
+    def sort_by(self, event: VirtualTable.HeaderClicked) -> None:
+        table = self.table
+        if table.sort_column == event.column:
+            table.sort_reverse = not table.sort_reverse
+        else:
+            table.sort_column, table.sort_reverse = event.column, False
+        self._sort()
+        self.apply_filter()
+
+    def action_sort_next(self) -> None:
+        keys = [c.key for c in COLUMNS]
+        current = self.table.sort_column or keys[0]
+        self.table.sort_column = keys[(keys.index(current) + 1) % len(keys)]
+        self.table.sort_reverse = False
+        self._sort()
+        self.apply_filter()
+        label = next(c.label for c in COLUMNS if c.key == self.table.sort_column)
+        self.notify(f"Sorted by {label.lower()}", timeout=2)
+
+    @on(Input.Submitted, "#filter")
+    def action_focus_table(self) -> None:
+        self.table.focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    # -- the selected participant ----------------------------------------------------------------
+
+    def selected(self) -> int | None:
+        key = self.table.cursor_key
+        return int(key) if isinstance(key, int) else None
+
+    @on(VirtualTable.RowHighlighted)
+    def show_detail(self) -> None:
+        detail = self.query_one("#detail", Static)
+        pid = self.selected()
+        if pid is None or self.shown is None or pid not in self.shown.register.participants:
+            detail.update("")
+            return
+        register = self.shown.register
+        p = register.participants[pid]
+        d = p.details
+        extra = ", ".join(register.programme.field_label(f) for f in d.extra_fields)
+        facts = [
+            f"Phone {d.phone or '—'}",
+            f"diet/access: {d.needs or '—'}",
+            f"registered {short_date(p.registered_at.date())}",
+        ]
+        if extra:
+            facts.append(f"also in: {extra}")
+        if p.replaces:
+            original = register.participants.get(p.replaces)
+            facts.append(f"substitute for {original.name if original else 'an erased person'}")
+        if p.replaced_by:
+            replacement = register.participants.get(p.replaced_by)
+            facts.append(f"replaced by {replacement.name if replacement else '—'}")
+        if d.notes:
+            facts.append(f"note: {d.notes}")
+        detail.update(f"[b]{d.name}[/] · " + " · ".join(facts))
+
+    @on(VirtualTable.RowSelected)
+    def open_selected(self) -> None:
+        self.action_edit()
+
+    def _with_selected(self, flow: str) -> None:
+        pid = self.selected()
+        if pid is None:
+            self.app.bell()
+            return
+        getattr(self.kapp.flows, flow)(pid)
+
+    def action_edit(self) -> None:
+        self._with_selected("edit_participant")
+
+    def action_move(self) -> None:
+        self._with_selected("move_participant")
+
+    def action_cancel(self) -> None:
+        self._with_selected("cancel_participant")
+
+    def action_substitute(self) -> None:
+        self._with_selected("substitute")
+
+    def action_promote(self) -> None:
+        self._with_selected("admit_waiting")
+
+    def action_erase(self) -> None:
+        self._with_selected("erase_participant")
