@@ -95,10 +95,27 @@ def test_default_database_is_created_on_first_use(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "kommunestyre" / "kommunestyre.json").exists()
 
 
-def test_no_arguments_prints_help() -> None:
-    result = run()
+def test_help() -> None:
+    result = run("--help")
     assert result.returncode == 0
     assert "headcount" in result.stdout and "init" in result.stdout
+
+
+def test_no_arguments_opens_the_app(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kommunestyre.tui import app as app_module
+
+    opened = []
+    monkeypatch.setattr(app_module.KommunestyreApp, "run", lambda self: opened.append(self))
+    assert main(["--db", str(demo_db)], clock=frozen_clock(EARLY)) == 0
+    [app] = opened
+    assert len(app.snapshot.register.participants) > 100
+
+
+def test_app_is_not_started_on_a_damaged_database(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text("{")
+    assert_one_line_error(run("--db", str(path)), "not valid JSON")
+    assert_one_line_error(run("--db", str(tmp_path / "missing.json")), "kommunestyre init")
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
