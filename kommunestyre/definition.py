@@ -130,6 +130,8 @@ def _read_toml(path: Path) -> _Section:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise DefinitionError(path.name, "", f"is not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise DefinitionError(path.name, "", "is not UTF-8 text (save it as UTF-8)") from None
     except OSError as error:
         raise DefinitionError(str(path), "", f"cannot be read: {error.strerror}") from None
     return _Section(path.name, "", data)

@@ -165,3 +165,10 @@ def test_missing_files(folder: Path, tmp_path: Path) -> None:
         load_programme(folder)
     with pytest.raises(DefinitionError, match=r"programme\.toml: is missing"):
         load_programme(tmp_path / "nowhere")
+
+
+def test_a_file_that_is_not_utf8(folder: Path) -> None:
+    hold = folder / "hold-1.toml"
+    hold.write_bytes(hold.read_text("utf-8").encode("latin-1"))
+    with pytest.raises(DefinitionError, match=r"hold-1\.toml: is not UTF-8"):
+        load_programme(folder)

@@ -66,26 +66,34 @@ class WaitingEntry:
 
 
 def count_cohorts(register: Register) -> dict[int, CohortCount]:
-    """All cohorts' numbers in one pass over the register."""
+    """All cohorts' numbers in one pass over the register.
+
+    A directorate takes one of a cohort's places while somebody of it is admitted there, and
+    waits in its queue while somebody of it is waiting there: a directorate whose people have
+    all moved elsewhere or cancelled holds no place.
+    """
     tallies = {c.number: [0, 0, 0, 0, 0] for c in register.programme.cohorts}
-    for directorate in register.directorates.values():
-        tally = tallies.get(directorate.cohort)
-        if tally is None:
-            continue
-        if directorate.status is Status.ADMITTED:
-            tally[0] += 1
-        elif directorate.status is Status.WAITLISTED:
-            tally[2] += 1
+    present: dict[tuple[int, int], Status] = {}
     for participant in register.participants.values():
         tally = tallies.get(participant.cohort)
         if tally is None:
             continue
         if participant.status is Status.ADMITTED:
             tally[1] += 1
+            present[(participant.directorate_id, participant.cohort)] = Status.ADMITTED
         elif participant.status is Status.WAITLISTED:
             tally[3] += 1
+            present.setdefault((participant.directorate_id, participant.cohort), Status.WAITLISTED)
         elif participant.status is Status.CANCELLED and participant.billable_cancellation:
             tally[4] += 1
+    for directorate in register.directorates.values():
+        tally = tallies.get(directorate.cohort)
+        if tally is None or (directorate.id, directorate.cohort) not in present:
+            continue
+        if directorate.status is Status.ADMITTED:
+            tally[0] += 1
+        elif directorate.status is Status.WAITLISTED:
+            tally[2] += 1
     return {number: CohortCount(number, *tally) for number, tally in tallies.items()}
 
 
@@ -145,8 +153,9 @@ def waiting_list(register: Register, number: int) -> list[WaitingEntry]:
             single.append(WaitingEntry(participant.seq, directorate, (participant,), False))
     entries = single
     for directorate in register.directorates.values():
-        if directorate.cohort == number and directorate.status is Status.WAITLISTED:
-            members = sorted(whole.get(directorate.id, []), key=lambda p: p.seq)
+        members = whole.get(directorate.id)
+        if members and directorate.cohort == number and directorate.status is Status.WAITLISTED:
+            members.sort(key=lambda p: p.seq)
             entries.append(WaitingEntry(directorate.seq, directorate, tuple(members), True))
     return sorted(entries, key=lambda entry: entry.seq)
 

@@ -234,6 +234,8 @@ class Participant:
     replaces: int | None = None
     replaced_by: int | None = None
     rev: int = 0
+    #: The registration became binding in a cohort the person has since moved from.
+    bound: bool = False
 
     @property
     def name(self) -> str:

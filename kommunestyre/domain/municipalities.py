@@ -86,7 +86,7 @@ def find_municipality(text: str | int) -> Municipality:
     cleaned = text.strip()
     if not cleaned:
         raise ValidationError("municipality", "a municipality is required")
-    if cleaned.isdigit():
+    if cleaned.isascii() and cleaned.isdigit():
         return by_code(int(cleaned))
     found = _index().get(spelling_key(cleaned))
     if found is not None:

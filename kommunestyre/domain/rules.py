@@ -93,12 +93,22 @@ def _open_cohort(register: Register, number: int, now: datetime) -> Cohort:
     return cohort
 
 
-def _active(participant: Participant, register: Register) -> None:
+def _active(participant: Participant, register: Register, now: datetime) -> None:
+    """Only someone holding a seat or a queue place, in a cohort not yet held, can be changed."""
     if not participant.status.is_active:
         raise RuleError(
             f"{participant_label(register, participant)} is {participant.status.value}, "
             "not registered"
         )
+    _open_cohort(register, participant.cohort, now)
+
+
+def _bind_if_leaving_binding(register: Register, participant: Participant, now: datetime) -> None:
+    """A seat that became binding stays billable wherever its holder moves."""
+    if participant.status is Status.ADMITTED and register.cohort(participant.cohort).is_binding(
+        now
+    ):
+        participant.bound = True
 
 
 def _check_email_free(register: Register, email: str, *, except_ids: Sequence[int] = ()) -> None:
@@ -151,6 +161,11 @@ def register_directorate(
         )
     if not members:
         raise RuleError("a directorate needs at least one participant")
+    if len(members) > cohort.max_participants:
+        raise RuleError(
+            f"{len(members)} participants are more than hold {cohort.number}'s cap of "
+            f"{cohort.max_participants}; split the registration"
+        )
     _check_emails_distinct(members)
     for details in members:
         _check_email_free(register, details.email)
@@ -220,6 +235,9 @@ def add_participant(
     _check_email_free(register, details.email)
 
     if _joins_waiting_directorate(directorate, number):
+        waiting = [p for p in register.members(directorate.id) if p.status is Status.WAITLISTED]
+        if len(waiting) + 1 > cohort.max_participants:
+            raise RuleError(f"{name} would be larger than hold {number}'s cap")
         admitted = False
     else:
         admitted = fits_participant(cohort, count_cohort(register, number))
@@ -303,12 +321,15 @@ def move_directorate(
     members = [
         p for p in register.members(directorate.id) if p.cohort == source and p.status.is_active
     ]
+    if not members:
+        raise RuleError(f"{name} has nobody registered in hold {source} to move")
     admitted = fits_directorate(cohort, count_cohort(register, target), len(members))
     status = Status.ADMITTED if admitted else Status.WAITLISTED
     directorate.cohort = target
     directorate.status = status
     directorate.seq = register.take_seq()
     for participant in members:
+        _bind_if_leaving_binding(register, participant, now)
         participant.cohort = target
         participant.status = status
         participant.seq = register.take_seq()
@@ -325,7 +346,7 @@ def move_participant(
 ) -> Outcome:
     """Move one person to another cohort (say the dates of their own do not suit them)."""
     participant = register.participant(participant_id)
-    _active(participant, register)
+    _active(participant, register, now)
     source = participant.cohort
     label = participant_label(register, participant)
     if target == source:
@@ -336,6 +357,7 @@ def move_participant(
         admitted = False
     else:
         admitted = fits_participant(cohort, count_cohort(register, target))
+    _bind_if_leaving_binding(register, participant, now)
     participant.cohort = target
     participant.status = Status.ADMITTED if admitted else Status.WAITLISTED
     participant.seq = register.take_seq()
@@ -357,6 +379,10 @@ def cancellation_terms(register: Register, participant_id: int, now: datetime) -
     deadline = _short_date(cohort.registration_deadline)
     if participant.status is not Status.ADMITTED:
         return CancellationTerms(False, "free: the participant is on the waiting list")
+    if participant.bound:
+        return CancellationTerms(
+            True, "binding: the registration became binding before the move to this cohort"
+        )
     if cohort.is_binding(now):
         return CancellationTerms(
             True,
@@ -382,19 +408,28 @@ def cancel_participant(register: Register, participant_id: int, now: datetime) -
     """Cancel one person; their seat goes to the waiting list. A directorate left with nobody
     is cancelled with them."""
     participant = register.participant(participant_id)
-    _active(participant, register)
+    _active(participant, register, now)
     label = participant_label(register, participant)
     billable = _cancel_one(register, participant, now)
-    directorate = register.directorates[participant.directorate_id]
-    if not any(p.status.is_active for p in register.members(directorate.id)):
-        directorate.status = Status.CANCELLED
-        directorate.cancelled_at = now
     terms = "binding, billable" if billable else "free"
     return Outcome(
         f"{label} cancelled ({terms})",
-        promotions=promote(register, participant.cohort, now),
+        promotions=_after_leaving(register, participant, now),
         billable=billable,
     )
+
+
+def _after_leaving(register: Register, participant: Participant, now: datetime) -> list[Promotion]:
+    """Someone left: a directorate left with nobody is cancelled, and freed places are offered
+    to the waiting lists of the person's cohort and of their directorate's."""
+    directorate = register.directorates[participant.directorate_id]
+    if directorate.status.is_active and not any(
+        p.status.is_active for p in register.members(directorate.id)
+    ):
+        directorate.status = Status.CANCELLED
+        directorate.cancelled_at = now
+    cohorts = sorted({participant.cohort, directorate.cohort})
+    return [p for number in cohorts for p in promote(register, number, now)]
 
 
 def cancel_directorate(register: Register, directorate_id: int, now: datetime) -> Outcome:
@@ -416,6 +451,40 @@ def cancel_directorate(register: Register, directorate_id: int, now: datetime) -
     return Outcome(f"{name} cancelled ({terms})", promotions=promotions, billable=billable > 0)
 
 
+# -- erasure ------------------------------------------------------------------------------------
+
+ERASED_NAME = "(erased)"
+
+
+def erase_participant(register: Register, participant_id: int, now: datetime) -> Outcome:
+    """GDPR erasure. A person whose seat is on the invoice (a binding seat, or a cancellation
+    after the deadline) leaves an anonymous record so the invoice stays right; anyone else is
+    removed completely. A seat they held goes to the waiting list."""
+    participant = register.participant(participant_id)
+    was_active = participant.status.is_active
+    terms = cancellation_terms(register, participant_id, now)
+    keeps_invoice_line = participant.is_billable and (
+        participant.status is Status.CANCELLED or terms.billable
+    )
+    if keeps_invoice_line:
+        participant.details = ParticipantDetails(name=ERASED_NAME, field=participant.details.field)
+        if participant.status is Status.ADMITTED:
+            participant.status = Status.CANCELLED
+            participant.cancelled_at = now
+            participant.billable_cancellation = True
+        summary = "a participant's personal data was erased; the invoice line stays, anonymous"
+    else:
+        del register.participants[participant_id]
+        for other in register.participants.values():
+            if other.replaces == participant_id:
+                other.replaces = None
+            if other.replaced_by == participant_id:
+                other.replaced_by = None
+        summary = "a participant's data was erased"
+    promotions = _after_leaving(register, participant, now) if was_active else []
+    return Outcome(summary, promotions=promotions, billable=keeps_invoice_line)
+
+
 # -- substitution -------------------------------------------------------------------------------
 
 
@@ -425,7 +494,7 @@ def substitute(
     """A named substitute takes over a seat (or queue place) and its invoice line; the original
     stays on record as substituted."""
     original = register.participant(participant_id)
-    _active(original, register)
+    _active(original, register, now)
     _check_email_free(register, details.email, except_ids=[original.id])
     label = participant_label(register, original)
     replacement = Participant(
@@ -437,6 +506,7 @@ def substitute(
         seq=original.seq,
         registered_at=now,
         replaces=original.id,
+        bound=original.bound,
     )
     register.participants[replacement.id] = replacement
     original.status = Status.SUBSTITUTED

@@ -65,8 +65,14 @@ def validate_email(value: str, field: str = "email", *, required: bool = True) -
     domain = domain.lower()
     try:
         ascii_domain = domain.encode("idna").decode("ascii")
+        round_trip = ascii_domain.encode("ascii").decode("idna")
     except UnicodeError:
         raise ValidationError(field, f"{text!r}: the domain {domain!r} is not valid") from None
+    if round_trip != domain:
+        # Soft hyphens, full-width dots and the like vanish in IDNA: one mailbox, many spellings.
+        raise ValidationError(
+            field, f"{text!r}: the domain contains invisible or look-alike characters"
+        )
     labels = ascii_domain.split(".")
     if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels):
         raise ValidationError(field, f"{text!r}: the domain {domain!r} is not valid")
@@ -91,7 +97,7 @@ def validate_phone(value: str, field: str = "phone", *, required: bool = False) 
     for prefix in ("+45", "0045"):
         if compact.startswith(prefix) and len(compact) == len(prefix) + 8:
             compact = compact[len(prefix) :]
-    if not (compact.isascii() and compact.isdigit()) or len(compact) != 8:
+    if not (compact.isascii() and compact.isdigit()) or len(compact) != 8 or compact[0] == "0":
         raise ValidationError(
             field, f"{text!r} is not a Danish phone number (8 digits, optionally +45 first)"
         )
@@ -133,6 +139,8 @@ def validate_cvr(value: str, field: str = "cvr", *, required: bool = False) -> s
     text = (value or "").strip().replace(" ", "")
     if text.upper().startswith("DK"):
         text = text[2:]
+        if not text:
+            raise ValidationError(field, "the CVR number is missing after DK")
     if not text:
         if required:
             raise ValidationError(field, "a CVR number is required")
@@ -150,6 +158,11 @@ def parse_amount(value: object, field: str) -> Decimal:
     if isinstance(value, (bool, float)):
         raise ValidationError(
             field, 'write the amount as a whole number or in quotes, e.g. "14900"'
+        )
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,3}(\.\d{3})+\s*", value):
+        raise ValidationError(
+            field,
+            f"{value!r} looks like a Danish thousands separator; write {value.replace('.', '')}",
         )
     try:
         amount = Decimal(str(value).strip().replace(" ", ""))

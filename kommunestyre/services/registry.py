@@ -243,15 +243,9 @@ class Registry:
         """GDPR erasure: the person is removed from the register and from the history's text."""
         with self._change() as change:
             change.expect("participant", participant_id, rev)
-            participant = change.register.participant(participant_id)
-            was_seated = participant.status.is_active
-            cohort = participant.cohort
-            change.erase_participant(participant_id)
-            promotions = rules.promote(change.register, cohort, change.now) if was_seated else []
-            outcome = rules.Outcome(
-                "a participant's data was erased (and the backups that held it)",
-                promotions=promotions,
-            )
+            outcome = rules.erase_participant(change.register, participant_id, change.now)
+            change.forget_in_history(participant_id)
+            outcome.summary += " (and the backups that held it)"
             change.log("erase", "; ".join(outcome.lines()), participants=_promoted_ids(outcome))
         self.database.drop_backups()
         return _result(outcome)

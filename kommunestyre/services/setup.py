@@ -11,6 +11,7 @@ from kommunestyre.locations import DatabaseLocation
 from kommunestyre.resources import cohorts_dir
 from kommunestyre.store.database import Database
 from kommunestyre.store.repository import Repository
+from kommunestyre.store.storage import backup_path
 
 
 def init_database(
@@ -35,6 +36,12 @@ def open_repository(location: DatabaseLocation, *, clock: Clock = system_clock) 
             raise DatabaseNotFound(
                 f"{location.path} (from {location.source}) does not exist; create it with: "
                 f"kommunestyre init --db {location.path}"
+            )
+        backup = backup_path(location.path, 1)
+        if backup.exists():
+            raise DatabaseNotFound(
+                f"{location.path} is missing but its backup {backup} exists; copy the backup "
+                "back, or start afresh with: kommunestyre init"
             )
         return init_database(location.path, clock=clock)
     return Repository(database, clock=clock)

@@ -213,6 +213,7 @@ def encode_participant(p: Participant) -> Doc:
         "replaces": p.replaces,
         "replaced_by": p.replaced_by,
         "rev": p.rev,
+        "bound": p.bound,
     }
 
 
@@ -241,6 +242,7 @@ def decode_participant(doc: Doc) -> Participant:
         doc["replaces"],
         doc["replaced_by"],
         doc.get("rev", 0),
+        doc.get("bound", False),
     )
 
 

@@ -85,7 +85,7 @@ def _meta_first(tables: Tables) -> Tables:
 
 def _meta(path: Path, tables: Tables) -> dict[str, Any]:
     meta = tables.get(META_TABLE, {}).get(META_ID)
-    if not isinstance(meta, dict) or not isinstance(meta.get("schema_version"), int):
+    if not isinstance(meta, dict) or type(meta.get("schema_version")) is not int:
         raise CorruptDatabase(f"{path} is not a kommunestyre database (no schema version)")
     return meta
 
@@ -209,12 +209,15 @@ class Database:
         tables = read_json(self.path)
         return tables, migrate(self.path, tables)
 
+    # The stamp is taken *before* reading: should anything replace the file in between, the
+    # memo describes the older file and the next transaction reads afresh.
+
     @contextmanager
     def transaction(self) -> Iterator[TinyDB]:
         """Read-modify-write under the lock; written once, at the end, only if changed."""
         with self._locked():
-            tables, migrated = self._tables_under_lock()
             stamp = self.stamp()
+            tables, migrated = self._tables_under_lock()
             db = TinyDB(tables, storage=MemoryStorage)
             yield db  # an exception here leaves the memo empty: the next transaction re-reads
             storage: MemoryStorage = db.storage  # type: ignore[assignment]

@@ -26,7 +26,7 @@ from tinydb.table import Document
 
 from kommunestyre.clock import Clock, system_clock
 from kommunestyre.domain.model import Directorate, Participant, Programme, Register
-from kommunestyre.errors import ConflictError
+from kommunestyre.errors import ConflictError, CorruptDatabase
 from kommunestyre.store import codec
 from kommunestyre.store.database import Database, Tables
 from kommunestyre.store.storage import gc_paused
@@ -145,6 +145,7 @@ class Change:
         )
         self._states = {"directorates": directorate_states, "participants": participant_states}
         self._history: list[dict[str, Any]] = []
+        self._forget: set[int] = set()
 
     def expect(self, kind: RecordKind, key: int, rev: int) -> None:
         """Refuse the change if the record is gone or was changed since revision ``rev``."""
@@ -176,15 +177,12 @@ class Change:
             }
         )
 
-    def erase_participant(self, participant_id: int) -> None:
-        """GDPR erasure: the record goes, and history entries about the person lose their text."""
-        self.register.participant(participant_id)
-        del self.register.participants[participant_id]
-        for other in self.register.participants.values():
-            if other.replaces == participant_id:
-                other.replaces = None
-            if other.replaced_by == participant_id:
-                other.replaced_by = None
+    def forget_in_history(self, participant_id: int) -> None:
+        """GDPR erasure: history entries about the person lose their text when this commits.
+
+        (A participant record that disappears in this change is forgotten in any case.)
+        """
+        self._forget.add(participant_id)
 
     def _sync(
         self,
@@ -245,8 +243,8 @@ class Change:
         erased = self._sync(
             "participants", reg.participants, codec.encode_participant, codec.participant_state
         )
-        if erased:
-            self._scrub_history(erased)
+        if erased or self._forget:
+            self._scrub_history([*erased, *self._forget])
         settings = codec.encode_settings(reg.programme)
         if settings != self._settings:
             self.db.table("programme").update(settings, doc_ids=[SETTINGS_ID])
@@ -278,6 +276,18 @@ def _decode_register(tables: Tables) -> Register:
     )
 
 
+@contextmanager
+def _unreadable_is_corrupt(path: Any) -> Iterator[None]:
+    """Valid JSON with records that make no sense (a hand edit, another program) is damage too."""
+    try:
+        yield
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError) as error:
+        detail = f"missing {error}" if isinstance(error, KeyError) else str(error)
+        raise CorruptDatabase(
+            f"{path} holds records kommunestyre cannot read ({detail}); it was left untouched"
+        ) from None
+
+
 class Repository:
     """Loads and changes the register stored in one :class:`Database`."""
 
@@ -295,13 +305,11 @@ class Repository:
         )
 
     def load(self) -> Register:
-        tables = self.database.read()
-        with gc_paused():
-            return _decode_register(tables)
+        return self.load_with_generation()[0]
 
     def load_with_generation(self) -> tuple[Register, int]:
         tables = self.database.read()
-        with gc_paused():
+        with gc_paused(), _unreadable_is_corrupt(self.database.path):
             return _decode_register(tables), Database.generation(tables)
 
     def history(self, limit: int | None = None) -> list[HistoryEntry]:
@@ -324,6 +332,7 @@ class Repository:
     @contextmanager
     def change(self) -> Iterator[Change]:
         with self.database.transaction() as db:
-            change = Change(db, self.clock(), self.user, self._memo)
+            with _unreadable_is_corrupt(self.database.path):
+                change = Change(db, self.clock(), self.user, self._memo)
             yield change
             change.commit()

@@ -186,3 +186,36 @@ def test_unreadable_database_folder(tmp_path: Path) -> None:
         assert_one_line_error(run("headcount", "--db", str(folder / "db.json")))
     finally:
         folder.chmod(0o700)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d.pop("cohorts"),
+        lambda d: d["participants"]["1"].update(status="admited"),
+        lambda d: d["cohorts"]["1"].update(registration_deadline="2027-13-01"),
+        lambda d: d["meta"]["1"].update(schema_version=True),
+    ],
+    ids=["no cohorts", "bad status", "bad date", "boolean schema"],
+)
+def test_valid_json_with_nonsense_records_is_corrupt(demo_db: Path, damage: object) -> None:
+    data = json.loads(demo_db.read_text("utf-8"))
+    damage(data)  # type: ignore[operator]
+    demo_db.write_text(json.dumps(data), "utf-8")
+    before = demo_db.read_bytes()
+    assert_one_line_error(run("headcount", "--db", str(demo_db)), str(demo_db))
+    assert demo_db.read_bytes() == before
+
+
+def test_missing_default_database_with_a_backup_is_not_silently_recreated(tmp_path: Path) -> None:
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path)}
+    assert run("headcount", env=env).returncode == 0
+    assert run("demo", "--force", env=env).returncode == 0
+    database = tmp_path / "data" / "kommunestyre" / "kommunestyre.json"
+    database.unlink()
+    assert_one_line_error(run("headcount", env=env), "backup")
+    assert not database.exists()
+
+
+def test_empty_db_option_is_an_error() -> None:
+    assert_one_line_error(run("headcount", "--db", ""), "--db")

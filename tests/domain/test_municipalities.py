@@ -83,3 +83,9 @@ def test_region_knows_the_2027_merger() -> None:
     assert region_on(copenhagen, date(2027, 1, 1)) == "Region Østdanmark"
     assert region_on(find_municipality("Roskilde"), date(2027, 6, 1)) == "Region Østdanmark"
     assert region_on(odense, date(2027, 6, 1)) == "Region Syddanmark"
+
+
+@pytest.mark.parametrize("typed", ["²", "٧٥١", "①"])
+def test_non_ascii_digits_are_not_codes(typed: str) -> None:
+    with pytest.raises(ValidationError):
+        find_municipality(typed)

@@ -183,3 +183,24 @@ def test_invoice_validation() -> None:
     with pytest.raises(InvalidRecord) as caught:
         validate_invoice(InvoiceDetails(ean="5798009813641", cvr="37284115", contact_email="x"))
     assert {p.field for p in caught.value.problems} == {"ean", "cvr", "contact_email"}
+
+
+@pytest.mark.parametrize(
+    "email", ["anne@aarhus\u00ad.dk", "anne@aarhus\uff0edk", "anne@aar\u200bhus.dk"]
+)
+def test_look_alike_domains_are_refused(email: str) -> None:
+    with pytest.raises(ValidationError, match="invisible or look-alike"):
+        validate_email(email)
+
+
+def test_more_phone_and_cvr_edges() -> None:
+    with pytest.raises(ValidationError):
+        validate_phone("00451234")
+    with pytest.raises(ValidationError, match="missing after DK"):
+        validate_cvr("DK")
+
+
+def test_danish_thousands_separator_is_not_read_as_a_decimal() -> None:
+    with pytest.raises(ValidationError, match="thousands separator"):
+        parse_amount("14.900", "price")
+    assert str(parse_amount("14900.50", "price")) == "14900.50"

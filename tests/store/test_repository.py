@@ -125,7 +125,8 @@ def test_erasure_removes_the_person_and_their_history_text(repository: Repositor
     with repository.change() as change:
         change.log("edit", f"{person.name} edited", participants=[person.id])
     with repository.change() as change:
-        change.erase_participant(person.id)
+        rules.erase_participant(change.register, person.id, change.now)
+        change.forget_in_history(person.id)
     raw = repository.database.path.read_text("utf-8")
     assert person.name not in raw and person.details.email not in raw
     assert person.id not in repository.load().participants
