@@ -25,6 +25,12 @@ from kommunestyre.resources import cohorts_dir
 EARLY = local(datetime(2026, 12, 1, 10, 0))
 
 
+@pytest.fixture(autouse=True)
+def _stable_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """History records the OS user; tests (and snapshots) see the same one everywhere."""
+    monkeypatch.setenv("LOGNAME", "koordinator")
+
+
 @pytest.fixture
 def programme() -> Programme:
     return load_programme(cohorts_dir())

@@ -124,10 +124,9 @@ class KommunestyreApp(App[None]):
     # -- actions -------------------------------------------------------------------------------
 
     def open_cohort(self, number: int) -> None:
+        """Show one cohort on the cohort screen (which redraws itself when it resumes)."""
         self.current_cohort = number
         self.switch_mode("cohort")
-        if isinstance(self.screen, BaseScreen):
-            self.screen.show(self.snapshot)
 
     def action_add_directorate(self) -> None:
         self.flows.add_directorate()

@@ -17,7 +17,10 @@ from kommunestyre.formats import short_range
 
 
 class ChooseCohortModal(ModalScreen[int | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choose.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="choose.cancel"),
+        *(Binding(str(n), f"choose({n})", f"Hold {n}", show=False) for n in range(1, 10)),
+    ]
 
     def __init__(self, heading: str, register: Register, now: datetime, current: int) -> None:
         super().__init__(classes="modal")
@@ -42,12 +45,20 @@ class ChooseCohortModal(ModalScreen[int | None]):
             yield Static(self.heading, classes="dialog-title")
             yield OptionList(*options, id="cohorts")
             yield Static(
-                "enter: move · esc: cancel · a full cohort puts them on its waiting list",
+                "a number or enter: move · esc: cancel · a full cohort means its waiting list",
                 classes="note",
             )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))
+
+    def action_choose(self, number: int) -> None:
+        options = self.query_one(OptionList)
+        option = next((o for o in options.options if o.id == str(number)), None)
+        if option is None or option.disabled:
+            self.app.bell()
+            return
+        self.dismiss(number)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -201,7 +201,7 @@ class DirectorateForm(ModalScreen[DirectorateDraft | None]):
         elif event.button.id == "cancel":
             self.action_cancel()
         elif event.button.id == "add-member":
-            self.action_add_member()
+            self.run_worker(self.action_add_member())
         elif event.button.has_class("remove-member"):
             block = next(a for a in event.button.ancestors if isinstance(a, MemberBlock))
             if len(self.query(MemberBlock)) > 1:
@@ -211,11 +211,13 @@ class DirectorateForm(ModalScreen[DirectorateDraft | None]):
                 self.app.bell()
                 self.notify("A directorate needs at least one member.", severity="warning")
 
-    def action_add_member(self) -> None:
+    async def action_add_member(self) -> None:
         fields = self.register.programme.fields
         block = self._member(ParticipantDetails(name="", field=fields[-1].key))
-        self.query_one("#members").mount(block)
-        self.call_after_refresh(lambda: (block.query_one(Input).focus(), self.update_preview()))
+        await self.query_one("#members").mount(block)
+        block.query_one(Input).focus()
+        block.scroll_visible()
+        self.update_preview()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

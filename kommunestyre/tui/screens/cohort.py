@@ -137,6 +137,13 @@ class CohortScreen(BaseScreen):
     def number(self) -> int:
         return self.kapp.current_cohort
 
+    def refresh_if_stale(self) -> None:
+        """Also redraw when another screen chose a different cohort."""
+        if getattr(self, "shown_number", None) != self.number:
+            self.shown = None
+        self.shown_number = self.number
+        super().refresh_if_stale()
+
     def show(self, snapshot: Snapshot) -> None:
         register = snapshot.register
         cohort = register.cohort(self.number)
@@ -225,7 +232,7 @@ class CohortScreen(BaseScreen):
         numbers = [c.number for c in self.kapp.snapshot.register.programme.cohorts]
         position = (numbers.index(self.number) + step) % len(numbers)
         self.kapp.current_cohort = numbers[position]
-        self.show(self.kapp.snapshot)
+        self.refresh_if_stale()
 
     def action_edit_settings(self) -> None:
         self.kapp.flows.edit_cohort(self.number)

@@ -14,11 +14,11 @@ from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
     Column("name", "Name"),
-    Column("title", "Title"),
+    Column("title", "Title", hide_below=100),
     Column("municipality", "Municipality", 15),
     Column("cohort", "Hold", 4, align_right=True),
     Column("email", "E-mail"),
-    Column("phone", "Phone", 11),
+    Column("phone", "Phone", 11, hide_below=90),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
@@ -64,7 +65,12 @@ class PricingScreen(BaseScreen):
             cohorts.add_row(
                 f"Hold {cohort.number}", *_amounts(cohort_bill(register, cohort.number))
             )
-        cohorts.add_row("[b]Programme[/]", *_amounts(programme_bill(register)), key="total")
+        total = programme_bill(register)
+        cohorts.add_row(
+            Text("Programme", style="bold"),
+            *(Text(cell, style="bold") for cell in _amounts(total)),
+            key="total",
+        )
 
         places = self.query_one("#municipality-prices", DataTable)
         places.clear()

@@ -20,12 +20,12 @@ from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
     Column("name", "Name"),
-    Column("title", "Title"),
+    Column("title", "Title", hide_below=100),
     Column("field", "Field", 18),
     Column("municipality", "Municipality", 15),
     Column("cohort", "Hold", 4, align_right=True),
     Column("status", "Status", 13),
-    Column("email", "E-mail"),
+    Column("email", "E-mail", hide_below=90),
 ]
 STATUS_OPTIONS = [
     ("All statuses", ""),

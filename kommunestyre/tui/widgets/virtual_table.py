@@ -29,6 +29,7 @@ class Column:
     label: str
     width: int | None = None  # None: share the remaining width
     align_right: bool = False
+    hide_below: int = 0  # a table narrower than this leaves the column out
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -189,7 +190,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if offset is None:
             return
         if offset.y == 0:
-            for column, start, width in self._layout():
+            for _, column, start, width in self._layout():
                 if start <= offset.x < start + width:
                     self.post_message(self.HeaderClicked(self, column.key))
             return
@@ -201,21 +202,24 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # -- rendering -------------------------------------------------------------------------------
 
-    def _layout(self) -> list[tuple[Column, int, int]]:
+    def _layout(self) -> list[tuple[int, Column, int, int]]:
+        """(index, column, start, width) of the columns that fit the current width."""
         total = self.scrollable_content_region.width
-        fixed = sum(c.width or 0 for c in self.columns) + len(self.columns)
-        flexible = [c for c in self.columns if c.width is None]
+        shown = [(i, c) for i, c in enumerate(self.columns) if total >= c.hide_below]
+        fixed = sum(c.width or 0 for _, c in shown) + len(shown)
+        flexible = [c for _, c in shown if c.width is None]
         share = max(6, (total - fixed) // max(1, len(flexible)))
         layout, start = [], 0
-        for column in self.columns:
+        for index, column in shown:
             width = column.width or share
-            layout.append((column, start, width))
+            layout.append((index, column, start, width))
             start += width + 1
         return layout
 
     def _line(self, cells: Sequence[str], style: Style) -> Strip:
         segments = []
-        for (column, _, width), text in zip(self._layout(), cells, strict=False):
+        for index, column, _, width in self._layout():
+            text = cells[index] if index < len(cells) else ""
             if cell_len(text) > width:
                 text = set_cell_size(text, width - 1) + "…"
             text = text.rjust(width) if column.align_right else set_cell_size(text, width)
