@@ -7,6 +7,7 @@ when it runs, so ``kommunestyre headcount`` never loads Textual or Jinja2.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -91,10 +92,14 @@ def _cmd_app(args: argparse.Namespace, ctx: Context) -> int:
     from kommunestyre.services.setup import open_repository
 
     registry = Registry(open_repository(ctx.location(args), clock=ctx.clock))
-    registry.snapshot()  # a damaged database is reported here, before the screen is taken over
+    snapshot = registry.snapshot()  # a damaged database is reported before the screen changes
     from kommunestyre.tui.app import KommunestyreApp  # loaded only for the app
 
-    KommunestyreApp(registry).run()
+    # Modules and the loaded register live as long as the app. Moving them out of the cyclic
+    # collector's sight saves it rescanning tens of thousands of objects during start-up
+    # (a fifth of the start with 10,000 participants); reference counting still frees them.
+    gc.freeze()
+    KommunestyreApp(registry, snapshot=snapshot).run()
     return 0
 
 

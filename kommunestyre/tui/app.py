@@ -53,11 +53,17 @@ class KommunestyreApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
-    def __init__(self, registry: Registry, *, poll_seconds: float = 2.0) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        *,
+        snapshot: Snapshot | None = None,
+        poll_seconds: float = 2.0,
+    ) -> None:
         super().__init__()
         self.registry = registry
         self.poll_seconds = poll_seconds
-        self.snapshot: Snapshot = registry.snapshot()
+        self.snapshot: Snapshot = snapshot or registry.snapshot()
         self.current_cohort = self.snapshot.register.programme.cohorts[0].number
         self.flows = Flows(self)
 

@@ -103,17 +103,25 @@ def build_rows(register: Register) -> list[Row]:
     return rows
 
 
-def matches(row: Row, terms: list[str], cohort: int, field: str, status: str) -> bool:
+def matches_selects(row: Row, cohort: int, field: str, status: str) -> bool:
+    """The dropdown filters (cohort, field, status)."""
     if cohort and row.cohort != cohort:
         return False
     if field and field not in row.fields:
         return False
     if status == "active":
-        if row.status not in (Status.ADMITTED.value, Status.WAITLISTED.value):
-            return False
-    elif status and row.status != status:
-        return False
-    return all(term in row.search for term in terms)
+        return row.status in (Status.ADMITTED.value, Status.WAITLISTED.value)
+    return not status or row.status == status
+
+
+def matches_text(rows: list[Row], terms: list[str]) -> list[Row]:
+    """Rows whose name, municipality or e-mail contain every term."""
+    if not terms:
+        return rows
+    if len(terms) == 1:
+        term = terms[0]
+        return [r for r in rows if term in r.search]
+    return [r for r in rows if all(t in r.search for t in terms)]
 
 
 class RegisterScreen(BaseScreen):
@@ -180,6 +188,9 @@ class RegisterScreen(BaseScreen):
         super().__init__()
         self.all_rows: list[Row] = []
         self.shown_rows: list[Row] = []
+        self._base: list[Row] | None = None  # all rows that pass the dropdown filters
+        self._selects: tuple[int, str, str] = (0, "", "")
+        self._last_query: str | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filters"):
@@ -216,6 +227,7 @@ class RegisterScreen(BaseScreen):
     def show(self, snapshot: Snapshot) -> None:
         self.all_rows = build_rows(snapshot.register)
         self._sort()
+        self._base = None
         self.apply_filter()
 
     # -- filtering and sorting -------------------------------------------------------------------
@@ -223,14 +235,22 @@ class RegisterScreen(BaseScreen):
     @on(Input.Changed, "#filter")
     @on(Select.Changed)
     def apply_filter(self) -> None:
-        terms = self.query_one("#filter", Input).value.casefold().split()
+        """Filter as you type: a query that extends the last one searches the last result."""
+        query = self.query_one("#filter", Input).value.casefold()
         cohort = self.query_one("#filter-cohort", Select).value
         field = self.query_one("#filter-field", Select).value
         status = self.query_one("#filter-status", Select).value
-        cohort_no = cohort if isinstance(cohort, int) else 0
-        self.shown_rows = [
-            r for r in self.all_rows if matches(r, terms, cohort_no, str(field), str(status))
-        ]
+        selects = (cohort if isinstance(cohort, int) else 0, str(field), str(status))
+        if selects != self._selects or self._base is None:
+            self._selects = selects
+            self._base = [r for r in self.all_rows if matches_selects(r, *selects)]
+            self._last_query = None
+        if self._last_query is not None and query.startswith(self._last_query):
+            pool = self.shown_rows
+        else:
+            pool = self._base
+        self.shown_rows = matches_text(pool, query.split())
+        self._last_query = query
         self.table.set_rows([r.id for r in self.shown_rows], [r.cells for r in self.shown_rows])
         self.query_one("#count", Static).update(
             f"{len(self.shown_rows)} of {len(self.all_rows)} participants"
@@ -250,6 +270,7 @@ class RegisterScreen(BaseScreen):
         else:
             table.sort_column, table.sort_reverse = event.column, False
         self._sort()
+        self._base = None
         self.apply_filter()
 
     def action_sort_next(self) -> None:
@@ -258,6 +279,7 @@ class RegisterScreen(BaseScreen):
         self.table.sort_column = keys[(keys.index(current) + 1) % len(keys)]
         self.table.sort_reverse = False
         self._sort()
+        self._base = None
         self.apply_filter()
         label = next(c.label for c in COLUMNS if c.key == self.table.sort_column)
         self.notify(f"Sorted by {label.lower()}", timeout=2)
