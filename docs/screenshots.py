@@ -1,0 +1,40 @@
+"""Make the README's screenshots: the demo database, a frozen clock, 120x40.
+
+    python docs/screenshots.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from kommunestyre.clock import frozen_clock, local  # noqa: E402
+from kommunestyre.services.demo import create_demo  # noqa: E402
+from kommunestyre.services.registry import Registry  # noqa: E402
+from kommunestyre.store.database import Database  # noqa: E402
+from kommunestyre.store.repository import Repository  # noqa: E402
+from kommunestyre.tui.app import KommunestyreApp  # noqa: E402
+
+NOW = local(datetime(2026, 12, 1, 10, 0))
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "demo.json"
+        create_demo(path, clock=frozen_clock(NOW))
+        app = KommunestyreApp(Registry(Repository(Database(path), clock=frozen_clock(NOW))))
+        async with app.run_test(size=(120, 40)) as pilot:
+            for key, name in (("1", "overview"), ("2", "register"), ("3", "cohort")):
+                await pilot.press(key)
+                await pilot.pause()
+                app.save_screenshot(str(HERE / f"{name}.svg"))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
