@@ -1,6 +1,6 @@
 """Make the README's screenshots: the demo database, a frozen clock, 120x40.
 
-    python docs/screenshots.py
+python docs/screenshots.py
 """
 
 from __future__ import annotations

@@ -48,9 +48,6 @@ def people_text(cohort: Cohort) -> str:
     return "\n".join(lines + themes) or "No speakers or themes yet (press s / e)."
 
 
-HOLD_KEYS = Binding.Group("Prev/next hold", compact=True)
-
-
 class CohortScreen(BaseScreen):
     MODE = "cohort"
     PURPOSE = (
@@ -65,7 +62,7 @@ class CohortScreen(BaseScreen):
             "Previous hold",
             key_display="[",
             id="cohort.previous",
-            group=HOLD_KEYS,
+            show=False,
         ),
         Binding(
             "right_square_bracket",
@@ -73,12 +70,11 @@ class CohortScreen(BaseScreen):
             "Next hold",
             key_display="]",
             id="cohort.next",
-            group=HOLD_KEYS,
         ),
         Binding(
             "e",
             "edit_settings",
-            "Edit settings",
+            "Settings",
             id="cohort.edit",
             tooltip="Dates, venues, deadline, capacity, themes",
         ),
@@ -89,7 +85,7 @@ class CohortScreen(BaseScreen):
             id="cohort.speakers",
             tooltip="Add, edit or remove speakers and moderators",
         ),
-        Binding("a", "app.add_directorate", "Add directorate", show=False, id="cohort.add"),
+        Binding("a", "app.add_directorate", "Add directorate", id="cohort.add"),
         Binding(
             "n",
             "add_member",
@@ -176,6 +172,18 @@ class CohortScreen(BaseScreen):
         for place, entry in enumerate(waiting_list(register, cohort.number), 1):
             if entry.whole_directorate:
                 self._add_row(table, f"W{place}", entry.directorate, snapshot)
+            else:
+                person = entry.participants[0]
+                table.add_row(
+                    f"W{place}",
+                    f"{by_code(entry.directorate.municipality_code).name}: {person.name}",
+                    "waiting (one person)",
+                    "1",
+                    "0",
+                    entry.directorate.invoice.ean or "—",
+                    entry.directorate.invoice.reference or "—",
+                    key=f"{entry.directorate.id}:{person.id}",
+                )
         if selected is not None and str(selected.id) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected.id)))
         self.show_members()
@@ -199,8 +207,8 @@ class CohortScreen(BaseScreen):
         table = self.query_one("#directorates", DataTable)
         if table.row_count == 0 or self.shown is None:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.shown.register.directorates.get(int(key or 0))
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "0"
+        return self.shown.register.directorates.get(int(key.split(":")[0]))
 
     @on(DataTable.RowHighlighted)
     def show_members(self) -> None:

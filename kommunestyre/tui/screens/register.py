@@ -177,7 +177,6 @@ class RegisterScreen(BaseScreen):
             "o",
             "sort_next",
             "Sort",
-            show=False,
             id="register.sort",
             tooltip="Sort by the next column",
         ),
