@@ -7,13 +7,16 @@ meanwhile is refused (and the screen reloaded) instead of overwritten.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from kommunestyre.domain.model import InvoiceDetails, ParticipantDetails
+from textual.screen import ModalScreen
+
+from kommunestyre.domain.model import InvoiceDetails, Participant, ParticipantDetails, Register
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.domain.rules import participant_label
 from kommunestyre.errors import KommunestyreError, UnknownRecord
-from kommunestyre.services.registry import CohortSettings, Registry
+from kommunestyre.services.registry import CohortSettings, Registry, Result
 from kommunestyre.tui.modals.choose_cohort import ChooseCohortModal
 from kommunestyre.tui.modals.cohort_form import CohortForm
 from kommunestyre.tui.modals.confirm import ConfirmModal
@@ -25,6 +28,9 @@ from kommunestyre.tui.modals.speakers import SpeakersModal
 if TYPE_CHECKING:
     from kommunestyre.tui.app import KommunestyreApp
 
+T = TypeVar("T")
+Reopen = Callable[[Any, KommunestyreError], None]
+
 
 class Flows:
     def __init__(self, app: KommunestyreApp) -> None:
@@ -34,15 +40,35 @@ class Flows:
     def registry(self) -> Registry:
         return self.app.registry
 
-    def _register(self):
+    @property
+    def register(self) -> Register:
         return self.app.snapshot.register
 
-    def _participant(self, participant_id: int):
+    def _participant(self, participant_id: int) -> Participant | None:
         try:
-            return self._register().participant(participant_id)
+            return self.register.participant(participant_id)
         except UnknownRecord as error:
             self.app.notify(str(error), severity="error")
             return None
+
+    def _form(
+        self, form: ModalScreen[T | None], save: Callable[[T], Result], reopen: Reopen | None = None
+    ) -> None:
+        """Show ``form``; save what it returns; on failure call ``reopen(typed, error)``."""
+
+        def done(typed: T | None) -> None:
+            if typed is not None:
+                on_error = (lambda error: reopen(typed, error)) if reopen else None
+                self.app.apply(lambda: save(typed), on_error=on_error)
+
+        self.app.push_screen(form, done)
+
+    def _confirm(self, modal: ConfirmModal, action: Callable[[], Result]) -> None:
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.app.apply(action)
+
+        self.app.push_screen(modal, done)
 
     # -- directorates --------------------------------------------------------------------------
 
@@ -50,25 +76,16 @@ class Flows:
         self, draft: DirectorateDraft | None = None, error: KommunestyreError | None = None
     ) -> None:
         if draft is None:
-            draft = DirectorateDraft(cohort=self.app.current_cohort)
-            fields = self._register().programme.fields
-            draft.members = [
-                ParticipantDetails(name="", title="Kommunaldirektør", field=fields[0].key)
-            ]
-
-        def save(result: DirectorateDraft | None) -> None:
-            if result is None:
-                return
-            self.app.apply(
-                lambda: self.registry.register_directorate(
-                    result.municipality, result.cohort, result.members, result.invoice
-                ),
-                on_error=lambda e: self.add_directorate(result, e),
-            )
-
+            fields = self.register.programme.fields
+            first = ParticipantDetails(name="", title="Kommunaldirektør", field=fields[0].key)
+            draft = DirectorateDraft(cohort=self.app.current_cohort, members=[first])
         snapshot = self.app.snapshot
-        self.app.push_screen(
-            DirectorateForm(snapshot.register, snapshot.now, draft, error=error), save
+        self._form(
+            DirectorateForm(snapshot.register, snapshot.now, draft, error=error),
+            lambda d: self.registry.register_directorate(
+                d.municipality, d.cohort, d.members, d.invoice
+            ),
+            self.add_directorate,
         )
 
     def add_member(
@@ -77,24 +94,14 @@ class Flows:
         details: ParticipantDetails | None = None,
         error: KommunestyreError | None = None,
     ) -> None:
-        register = self._register()
-        directorate = register.directorate(directorate_id)
+        directorate = self.register.directorate(directorate_id)
         name = by_code(directorate.municipality_code).name
-
-        def save(result: ParticipantDetails | None) -> None:
-            if result is not None:
-                self.app.apply(
-                    lambda: self.registry.add_participant(directorate_id, result),
-                    on_error=lambda e: self.add_member(directorate_id, result, e),
-                )
-
-        form = ParticipantForm(
-            f"New member for {name} (hold {directorate.cohort})",
-            register.programme.fields,
-            details,
-            error=error,
+        heading = f"New member for {name} (hold {directorate.cohort})"
+        self._form(
+            ParticipantForm(heading, self.register.programme.fields, details, error=error),
+            lambda typed: self.registry.add_participant(directorate_id, typed),
+            lambda typed, e: self.add_member(directorate_id, typed, e),
         )
-        self.app.push_screen(form, save)
 
     def edit_invoice(
         self,
@@ -102,56 +109,36 @@ class Flows:
         invoice: InvoiceDetails | None = None,
         error: KommunestyreError | None = None,
     ) -> None:
-        directorate = self._register().directorate(directorate_id)
+        directorate = self.register.directorate(directorate_id)
         rev = directorate.rev
-
-        def save(result: InvoiceDetails | None) -> None:
-            if result is not None:
-                self.app.apply(
-                    lambda: self.registry.edit_invoice(directorate_id, rev, result),
-                    on_error=lambda e: self.edit_invoice(directorate_id, result, e),
-                )
-
         heading = f"Invoice details: {by_code(directorate.municipality_code).name}"
-        self.app.push_screen(
-            InvoiceForm(heading, invoice or directorate.invoice, error=error), save
+        self._form(
+            InvoiceForm(heading, invoice or directorate.invoice, error=error),
+            lambda typed: self.registry.edit_invoice(directorate_id, rev, typed),
+            lambda typed, e: self.edit_invoice(directorate_id, typed, e),
         )
 
     def move_directorate(self, directorate_id: int) -> None:
-        register = self._register()
-        directorate = register.directorate(directorate_id)
+        directorate = self.register.directorate(directorate_id)
         rev = directorate.rev
-        name = by_code(directorate.municipality_code).name
-
-        def save(target: int | None) -> None:
-            if target is not None:
-                self.app.apply(lambda: self.registry.move_directorate(directorate_id, rev, target))
-
-        modal = ChooseCohortModal(
-            f"Move {name} and its members to", register, self.app.snapshot.now, directorate.cohort
+        heading = f"Move {by_code(directorate.municipality_code).name} and its members to"
+        modal = ChooseCohortModal(heading, self.register, self.app.snapshot.now, directorate.cohort)
+        self._form(
+            modal, lambda target: self.registry.move_directorate(directorate_id, rev, target)
         )
-        self.app.push_screen(modal, save)
 
     def cancel_directorate(self, directorate_id: int) -> None:
-        register = self._register()
-        directorate = register.directorate(directorate_id)
+        directorate = self.register.directorate(directorate_id)
         rev = directorate.rev
         name = by_code(directorate.municipality_code).name
-        cohort = register.cohort(directorate.cohort)
-        terms = (
-            "The deadline has passed: the registration is binding and admitted seats stay on "
-            "the invoice."
-            if cohort.is_binding(self.app.snapshot.now)
-            else "Before the deadline: the cancellation is free."
-        )
-
-        def save(yes: bool | None) -> None:
-            if yes:
-                self.app.apply(lambda: self.registry.cancel_directorate(directorate_id, rev))
-
+        if self.register.cohort(directorate.cohort).is_binding(self.app.snapshot.now):
+            terms = "The deadline has passed: admitted seats stay on the invoice."
+        else:
+            terms = "Before the deadline: the cancellation is free."
         text = f"Cancel the whole directorate of {name} (hold {directorate.cohort})?\n{terms}"
-        self.app.push_screen(
-            ConfirmModal("Cancel directorate", text, yes="Cancel it", danger=True), save
+        self._confirm(
+            ConfirmModal("Cancel directorate", text, yes="Cancel it", danger=True),
+            lambda: self.registry.cancel_directorate(directorate_id, rev),
         )
 
     # -- participants ----------------------------------------------------------------------------
@@ -166,22 +153,15 @@ class Flows:
         if participant is None:
             return
         rev = participant.rev
-
-        def save(result: ParticipantDetails | None) -> None:
-            if result is not None:
-                self.app.apply(
-                    lambda: self.registry.edit_participant(participant_id, rev, result),
-                    on_error=lambda e: self.edit_participant(participant_id, result, e),
-                )
-
-        register = self._register()
+        heading = f"Edit {participant_label(self.register, participant)}"
         form = ParticipantForm(
-            f"Edit {participant_label(register, participant)}",
-            register.programme.fields,
-            details or participant.details,
-            error=error,
+            heading, self.register.programme.fields, details or participant.details, error=error
         )
-        self.app.push_screen(form, save)
+        self._form(
+            form,
+            lambda typed: self.registry.edit_participant(participant_id, rev, typed),
+            lambda typed, e: self.edit_participant(participant_id, typed, e),
+        )
 
     def substitute(
         self,
@@ -193,48 +173,33 @@ class Flows:
         if participant is None:
             return
         rev = participant.rev
-        register = self._register()
-
-        def save(result: ParticipantDetails | None) -> None:
-            if result is not None:
-                self.app.apply(
-                    lambda: self.registry.substitute(participant_id, rev, result),
-                    on_error=lambda e: self.substitute(participant_id, result, e),
-                )
-
         blank = ParticipantDetails(
             name="", title=participant.details.title, field=participant.details.field
         )
-        note = (
-            "The substitute takes over the seat and its invoice line; the original stays on record."
-        )
         form = ParticipantForm(
-            f"Substitute for {participant_label(register, participant)}",
-            register.programme.fields,
+            f"Substitute for {participant_label(self.register, participant)}",
+            self.register.programme.fields,
             details or blank,
             error=error,
-            note=note,
+            note="The substitute takes over the seat and its invoice line; the original stays "
+            "on record.",
         )
-        self.app.push_screen(form, save)
+        self._form(
+            form,
+            lambda typed: self.registry.substitute(participant_id, rev, typed),
+            lambda typed, e: self.substitute(participant_id, typed, e),
+        )
 
     def move_participant(self, participant_id: int) -> None:
         participant = self._participant(participant_id)
         if participant is None:
             return
         rev = participant.rev
-        register = self._register()
-
-        def save(target: int | None) -> None:
-            if target is not None:
-                self.app.apply(lambda: self.registry.move_participant(participant_id, rev, target))
-
-        modal = ChooseCohortModal(
-            f"Move {participant_label(register, participant)} to",
-            register,
-            self.app.snapshot.now,
-            participant.cohort,
+        heading = f"Move {participant_label(self.register, participant)} to"
+        modal = ChooseCohortModal(heading, self.register, self.app.snapshot.now, participant.cohort)
+        self._form(
+            modal, lambda target: self.registry.move_participant(participant_id, rev, target)
         )
-        self.app.push_screen(modal, save)
 
     def cancel_participant(self, participant_id: int) -> None:
         participant = self._participant(participant_id)
@@ -246,18 +211,14 @@ class Flows:
         except KommunestyreError as error:
             self.app.notify(str(error), severity="error")
             return
-
-        def save(yes: bool | None) -> None:
-            if yes:
-                self.app.apply(lambda: self.registry.cancel_participant(participant_id, rev))
-
-        label = participant_label(self._register(), participant)
+        label = participant_label(self.register, participant)
         text = (
             f"Cancel {label} in hold {participant.cohort}?\n"
             f"This cancellation is {terms.explanation}."
         )
-        self.app.push_screen(
-            ConfirmModal("Cancel participant", text, yes="Cancel", danger=terms.billable), save
+        self._confirm(
+            ConfirmModal("Cancel participant", text, yes="Cancel", danger=terms.billable),
+            lambda: self.registry.cancel_participant(participant_id, rev),
         )
 
     def admit_waiting(self, participant_id: int) -> None:
@@ -270,19 +231,15 @@ class Flows:
         if participant is None:
             return
         rev = participant.rev
-
-        def save(yes: bool | None) -> None:
-            if yes:
-                self.app.apply(lambda: self.registry.erase_participant(participant_id, rev))
-
-        label = participant_label(self._register(), participant)
         text = (
-            f"Erase {label} for good?\n\nTheir record is deleted, their name leaves the history, "
-            "and the backups that still hold it are removed. A seat they held goes to the "
-            "waiting list. This cannot be undone; to record a withdrawal, cancel instead."
+            f"Erase {participant_label(self.register, participant)} for good?\n\n"
+            "Their personal data leaves the register, the history and the backups; a seat they "
+            "held goes to the waiting list, and a seat already on the invoice stays there as an "
+            "anonymous line. This cannot be undone; to record a withdrawal, cancel instead."
         )
-        self.app.push_screen(
-            ConfirmModal("Erase personal data (GDPR)", text, yes="Erase", danger=True), save
+        self._confirm(
+            ConfirmModal("Erase personal data (GDPR)", text, yes="Erase", danger=True),
+            lambda: self.registry.erase_participant(participant_id, rev),
         )
 
     # -- cohorts -------------------------------------------------------------------------------
@@ -293,26 +250,19 @@ class Flows:
         typed: dict[str, str] | None = None,
         error: KommunestyreError | None = None,
     ) -> None:
-        cohort = self._register().cohort(number)
+        cohort = self.register.cohort(number)
         rev = cohort.rev
         form = CohortForm(cohort, error=error, typed=typed)
 
-        def save(settings: CohortSettings | None) -> None:
-            if settings is not None:
-                values = form.last_typed
-                self.app.apply(
-                    lambda: self.registry.update_cohort(number, rev, settings),
-                    on_error=lambda e: self.edit_cohort(number, values, e),
-                )
+        def save(settings: CohortSettings) -> Result:
+            return self.registry.update_cohort(number, rev, settings)
 
-        self.app.push_screen(form, save)
+        self._form(form, save, lambda _, e: self.edit_cohort(number, form.last_typed, e))
 
     def edit_speakers(self, number: int) -> None:
-        cohort = self._register().cohort(number)
+        cohort = self.register.cohort(number)
         rev = cohort.rev
-
-        def save(speakers: list | None) -> None:
-            if speakers is not None:
-                self.app.apply(lambda: self.registry.set_speakers(number, rev, speakers))
-
-        self.app.push_screen(SpeakersModal(number, cohort.speakers), save)
+        self._form(
+            SpeakersModal(number, cohort.speakers),
+            lambda speakers: self.registry.set_speakers(number, rev, speakers),
+        )

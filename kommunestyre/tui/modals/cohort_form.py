@@ -6,10 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static, TextArea
+from textual.containers import VerticalScroll
+from textual.widgets import Label, Static, TextArea
 
 from kommunestyre.clock import local
 from kommunestyre.domain.model import Cohort, Meeting, Venue
@@ -18,7 +16,8 @@ from kommunestyre.domain.validation import clean_text, parse_clock, parse_day
 from kommunestyre.errors import InvalidRecord, KommunestyreError, ValidationError
 from kommunestyre.formats import short_date
 from kommunestyre.services.registry import CohortSettings
-from kommunestyre.tui.widgets.form import FormField, mark_errors
+from kommunestyre.tui.modals.form_modal import FormModal
+from kommunestyre.tui.widgets.form import FormField
 
 #: Where the domain's schedule errors are shown in this form.
 _ERROR_FIELDS = {
@@ -47,11 +46,8 @@ def _required(field: str) -> object:
     return lambda value: clean_text(value, field, required=True)
 
 
-class CohortForm(ModalScreen[CohortSettings | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="cohort_form.save"),
-        Binding("escape", "cancel", "Cancel", id="cohort_form.cancel"),
-    ]
+class CohortForm(FormModal[CohortSettings]):
+    FORM_ID = "cohort-form"
 
     def __init__(
         self,
@@ -60,9 +56,8 @@ class CohortForm(ModalScreen[CohortSettings | None]):
         error: KommunestyreError | None = None,
         typed: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(classes="modal")
+        super().__init__(error=error)
         self.cohort = cohort
-        self.error = error
         self.typed = typed or {}
         self.last_typed: dict[str, str] = {}
 
@@ -84,7 +79,7 @@ class CohortForm(ModalScreen[CohortSettings | None]):
     def compose(self) -> ComposeResult:
         c = self.cohort
         s, f = c.seminar, c.followup
-        with VerticalScroll(classes="dialog wide", id="cohort-form"):
+        with VerticalScroll(classes="dialog wide", id=self.FORM_ID):
             yield Static(f"Hold {c.number}: settings", classes="dialog-title")
             yield Static("12-12 seminar", classes="section-title")
             for name, label, value, check in (
@@ -138,45 +133,25 @@ class CohortForm(ModalScreen[CohortSettings | None]):
                 yield FormField(label, name, self._value(name, str(value)), check=check)
             yield Label("Themes, one per line", classes="sub-label")
             yield TextArea(self._value("themes", "\n".join(c.themes)), id="themes", compact=True)
-            yield Static(id="form-error", classes="form-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+            yield from self.compose_buttons()
 
-    def on_mount(self) -> None:
-        self.query_one("#input-seminar-start_date").focus()
-        if self.error is not None:
-            error = self.error
-            problems = error.problems if isinstance(error, InvalidRecord) else [error]
-            moved = [
-                ValidationError(
-                    _ERROR_FIELDS.get(getattr(p, "field", ""), getattr(p, "field", "")), p.message
-                )
-                for p in problems
-            ]
-            rest = mark_errors(self.query_one("#cohort-form", VerticalScroll), InvalidRecord(moved))
-            self.query_one("#form-error", Static).update(rest or "")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def show_error(self, error: KommunestyreError) -> None:
+        """The domain names the schedule's parts (seminar.end); the form has date and time."""
+        problems = error.problems if isinstance(error, InvalidRecord) else [error]
+        moved = [
+            ValidationError(
+                _ERROR_FIELDS.get(getattr(p, "field", ""), getattr(p, "field", "")), p.message
+            )
+            for p in problems
+        ]
+        super().show_error(InvalidRecord(moved))
 
     def typed_values(self) -> dict[str, str]:
-        values = {f.field_name: f.value for f in self.query(FormField)}
+        values = self.values()
         values["themes"] = self.query_one("#themes", TextArea).text
         return values
 
-    def action_save(self) -> None:
-        fields = list(self.query(FormField))
-        if not all([f.validate_now() for f in fields]):
-            self.app.bell()
-            self.query_one("#form-error", Static).update("Correct the marked fields.")
-            return
+    def result(self) -> CohortSettings:
         v = self.last_typed = self.typed_values()
 
         def moment(day: str, clock: str) -> datetime:
@@ -187,24 +162,20 @@ class CohortForm(ModalScreen[CohortSettings | None]):
                 *(v[f"{prefix}.venue.{k}"] for k in ("name", "address", "postcode", "town"))
             )
 
-        self.dismiss(
-            CohortSettings(
-                seminar=Meeting(
-                    moment("seminar.start_date", "seminar.start_time"),
-                    moment("seminar.end_date", "seminar.end_time"),
-                    venue("seminar"),
-                ),
-                followup=Meeting(
-                    moment("followup.date", "followup.start_time"),
-                    moment("followup.date", "followup.end_time"),
-                    venue("followup"),
-                ),
-                registration_deadline=parse_day(
-                    v["registration_deadline"], "registration_deadline"
-                ),
-                min_directorates=int(v["min_directorates"]),
-                max_directorates=int(v["max_directorates"]),
-                max_participants=int(v["max_participants"]),
-                themes=tuple(line.strip() for line in v["themes"].splitlines() if line.strip()),
-            )
+        return CohortSettings(
+            seminar=Meeting(
+                moment("seminar.start_date", "seminar.start_time"),
+                moment("seminar.end_date", "seminar.end_time"),
+                venue("seminar"),
+            ),
+            followup=Meeting(
+                moment("followup.date", "followup.start_time"),
+                moment("followup.date", "followup.end_time"),
+                venue("followup"),
+            ),
+            registration_deadline=parse_day(v["registration_deadline"], "registration_deadline"),
+            min_directorates=int(v["min_directorates"]),
+            max_directorates=int(v["max_directorates"]),
+            max_participants=int(v["max_participants"]),
+            themes=tuple(line.strip() for line in v["themes"].splitlines() if line.strip()),
         )

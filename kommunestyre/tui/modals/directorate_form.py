@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Select, Static
 
@@ -24,13 +23,13 @@ from kommunestyre.domain.validation import (
     clean_note,
     clean_text,
     require_name,
-    validate_cvr,
-    validate_ean,
     validate_email,
     validate_phone,
 )
 from kommunestyre.errors import KommunestyreError, ValidationError
-from kommunestyre.tui.widgets.form import FormField, SelectField, mark_errors
+from kommunestyre.tui.modals.form_modal import FormModal
+from kommunestyre.tui.modals.invoice_form import invoice_fields
+from kommunestyre.tui.widgets.form import FormField, SelectField
 
 
 @dataclass(slots=True)
@@ -79,12 +78,9 @@ def _municipality(value: str) -> None:
     find_municipality(value)
 
 
-class DirectorateForm(ModalScreen[DirectorateDraft | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="directorate.save"),
-        Binding("ctrl+n", "add_member", "Add member", id="directorate.add_member"),
-        Binding("escape", "cancel", "Cancel", id="directorate.cancel"),
-    ]
+class DirectorateForm(FormModal[DirectorateDraft]):
+    FORM_ID = "directorate-form"
+    BINDINGS = [Binding("ctrl+n", "add_member", "Add member", id="directorate.add_member")]
 
     def __init__(
         self,
@@ -94,7 +90,7 @@ class DirectorateForm(ModalScreen[DirectorateDraft | None]):
         *,
         error: KommunestyreError | None = None,
     ) -> None:
-        super().__init__(classes="modal")
+        super().__init__(error=error)
         self.register = register
         self.now = now
         fields = register.programme.fields
@@ -102,14 +98,13 @@ class DirectorateForm(ModalScreen[DirectorateDraft | None]):
         self.draft = draft or DirectorateDraft(
             members=[ParticipantDetails(name="", title="Kommunaldirektør", field=fields[0].key)]
         )
-        self.error = error
         self.next_number = 1
 
     def compose(self) -> ComposeResult:
         d = self.draft
         names = [m.name for m in all_municipalities()]
         cohorts = [(f"Hold {c.number}", c.number) for c in self.register.programme.cohorts]
-        with VerticalScroll(classes="dialog wide", id="directorate-form"):
+        with VerticalScroll(classes="dialog wide", id=self.FORM_ID):
             yield Static("Add a directorate", classes="dialog-title")
             yield FormField(
                 "Municipality",
@@ -123,34 +118,13 @@ class DirectorateForm(ModalScreen[DirectorateDraft | None]):
             yield SelectField("Cohort", "cohort", cohorts, d.cohort)
             yield Static(id="admission", classes="admission")
             yield Static("Invoice", classes="section-title")
-            i = d.invoice
-            yield FormField(
-                "EAN", "ean", i.ean, check=validate_ean, placeholder="13 digits (5798...)"
-            )
-            yield FormField("CVR", "cvr", i.cvr, check=validate_cvr, placeholder="optional")
-            yield FormField(
-                "Reference", "reference", i.reference, check=lambda v: clean_text(v, "reference")
-            )
-            yield FormField(
-                "Invoice contact",
-                "contact_name",
-                i.contact_name,
-                check=lambda v: clean_text(v, "contact_name"),
-            )
-            yield FormField(
-                "Contact e-mail",
-                "contact_email",
-                i.contact_email,
-                check=lambda v: validate_email(v, "contact_email", required=False),
-            )
+            yield from invoice_fields(d.invoice)
             with Vertical(id="members"):
                 for details in d.members:
                     yield self._member(details)
-            with Horizontal(classes="buttons"):
-                yield Button("Add member (ctrl+n)", id="add-member", compact=True)
-                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
-            yield Static(id="form-error", classes="form-error")
+            yield from self.compose_buttons(
+                Button("Add member (ctrl+n)", id="add-member", compact=True)
+            )
 
     def _member(self, details: ParticipantDetails) -> MemberBlock:
         block = MemberBlock(self.next_number, details, self.field_options)
@@ -158,11 +132,8 @@ class DirectorateForm(ModalScreen[DirectorateDraft | None]):
         return block
 
     def on_mount(self) -> None:
-        self.query_one("#input-municipality").focus()
+        super().on_mount()
         self.update_preview()
-        if self.error is not None:
-            rest = mark_errors(self.query_one("#directorate-form", VerticalScroll), self.error)
-            self.query_one("#form-error", Static).update(rest or "")
 
     # -- live feedback ---------------------------------------------------------------------------
 
@@ -196,11 +167,7 @@ class DirectorateForm(ModalScreen[DirectorateDraft | None]):
     # -- actions -------------------------------------------------------------------------------
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        elif event.button.id == "cancel":
-            self.action_cancel()
-        elif event.button.id == "add-member":
+        if event.button.id == "add-member":
             self.run_worker(self.action_add_member())
         elif event.button.has_class("remove-member"):
             block = next(a for a in event.button.ancestors if isinstance(a, MemberBlock))
@@ -210,6 +177,8 @@ class DirectorateForm(ModalScreen[DirectorateDraft | None]):
             else:
                 self.app.bell()
                 self.notify("A directorate needs at least one member.", severity="warning")
+        else:
+            super().on_button_pressed(event)
 
     async def action_add_member(self) -> None:
         fields = self.register.programme.fields
@@ -219,27 +188,17 @@ class DirectorateForm(ModalScreen[DirectorateDraft | None]):
         block.scroll_visible()
         self.update_preview()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_save(self) -> None:
-        fields = list(self.query(FormField))
-        if not all([f.validate_now() for f in fields]):
-            self.app.bell()
-            self.query_one("#form-error", Static).update("Correct the marked fields.")
-            return
-        value = {f.field_name: f.value for f in fields}
-        self.dismiss(
-            DirectorateDraft(
-                municipality=value["municipality"],
-                cohort=int(str(self.query_one("#input-cohort", Select).value)),
-                invoice=InvoiceDetails(
-                    ean=value["ean"],
-                    cvr=value["cvr"],
-                    reference=value["reference"],
-                    contact_name=value["contact_name"],
-                    contact_email=value["contact_email"],
-                ),
-                members=[block.details_typed() for block in self.query(MemberBlock)],
-            )
+    def result(self) -> DirectorateDraft:
+        value = self.values()
+        return DirectorateDraft(
+            municipality=value["municipality"],
+            cohort=int(str(self.query_one("#input-cohort", Select).value)),
+            invoice=InvoiceDetails(
+                ean=value["ean"],
+                cvr=value["cvr"],
+                reference=value["reference"],
+                contact_name=value["contact_name"],
+                contact_email=value["contact_email"],
+            ),
+            members=[block.details_typed() for block in self.query(MemberBlock)],
         )

@@ -12,6 +12,7 @@ from textual.widgets import Button, OptionList, Static
 
 from kommunestyre.domain.model import Role, Speaker
 from kommunestyre.domain.validation import clean_text, require_name
+from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField, SelectField
 
 
@@ -26,19 +27,16 @@ def _line(speaker: Speaker) -> str:
     )
 
 
-class SpeakerForm(ModalScreen[Speaker | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="speaker.save"),
-        Binding("escape", "cancel", "Cancel", id="speaker.cancel"),
-    ]
+class SpeakerForm(FormModal[Speaker]):
+    FORM_ID = "speaker-form"
 
     def __init__(self, speaker: Speaker | None = None) -> None:
-        super().__init__(classes="modal")
+        super().__init__()
         self.speaker = speaker or Speaker("", "", "", Role.SPEAKER)
 
     def compose(self) -> ComposeResult:
         s = self.speaker
-        with Vertical(classes="dialog", id="speaker-form"):
+        with Vertical(classes="dialog", id=self.FORM_ID):
             yield Static("Speaker or moderator", classes="dialog-title")
             yield FormField("Name", "name", s.name, check=require_name)
             yield FormField("Title", "title", s.title, check=lambda v: clean_text(v, "title"))
@@ -48,31 +46,15 @@ class SpeakerForm(ModalScreen[Speaker | None]):
                 s.organisation,
                 check=lambda v: clean_text(v, "organisation"),
             )
-            yield SelectField(
-                "Role", "role", [("Speaker", Role.SPEAKER), ("Moderator", Role.MODERATOR)], s.role
-            )
+            roles = [("Speaker", Role.SPEAKER), ("Moderator", Role.MODERATOR)]
+            yield SelectField("Role", "role", roles, s.role)
             yield FormField("Topic", "topic", s.topic, check=lambda v: clean_text(v, "topic"))
-            with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+            yield from self.compose_buttons()
 
-    def on_mount(self) -> None:
-        self.query_one("#input-name").focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_save() if event.button.id == "save" else self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_save(self) -> None:
-        fields = list(self.query(FormField))
-        if not all([f.validate_now() for f in fields]):
-            self.app.bell()
-            return
-        v = {f.field_name: f.value.strip() for f in fields}
-        role = self.query_one(SelectField).value
-        self.dismiss(Speaker(v["name"], v["title"], v["organisation"], Role(role), v["topic"]))
+    def result(self) -> Speaker:
+        v = {name: value.strip() for name, value in self.values().items()}
+        role = Role(self.query_one(SelectField).value)
+        return Speaker(v["name"], v["title"], v["organisation"], role, v["topic"])
 
 
 class SpeakersModal(ModalScreen[list[Speaker] | None]):

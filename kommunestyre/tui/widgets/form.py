@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.suggester import Suggester
 from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from kommunestyre.errors import InvalidRecord, KommunestyreError, ValidationError
@@ -140,7 +141,7 @@ class SelectField(Horizontal):
         return self.query_one(Select).value
 
 
-def mark_errors(container: Vertical, error: KommunestyreError, prefix: str = "") -> str | None:
+def mark_errors(container: Widget, error: KommunestyreError, prefix: str = "") -> str | None:
     """Show a save error at the fields it names; returns what could not be placed at a field."""
     problems = error.problems if isinstance(error, InvalidRecord) else [error]
     unplaced = []
