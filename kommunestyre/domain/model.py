@@ -258,12 +258,26 @@ class Participant:
 
 
 @dataclass(slots=True)
+class MunicipalityContact:
+    """The person a municipality's letters go to (usually the municipal director)."""
+
+    municipality_code: int
+    name: str = ""
+    title: str = ""
+    email: str = ""
+    declined: bool = False
+    notes: str = ""
+    rev: int = 0
+
+
+@dataclass(slots=True)
 class Register:
     """Everything the rules work on: the programme and who is registered where."""
 
     programme: Programme
     directorates: dict[int, Directorate] = dataclasses.field(default_factory=dict)
     participants: dict[int, Participant] = dataclasses.field(default_factory=dict)
+    contacts: dict[int, MunicipalityContact] = dataclasses.field(default_factory=dict)
     next_directorate_id: int = 1
     next_participant_id: int = 1
     next_seq: int = 1
@@ -294,6 +308,10 @@ class Register:
             if directorate.municipality_code == code and directorate.status is not Status.CANCELLED:
                 return directorate
         return None
+
+    def contact(self, code: int) -> MunicipalityContact:
+        """The municipality's contact (an empty one if none was recorded yet)."""
+        return self.contacts.setdefault(code, MunicipalityContact(code))
 
     def take_seq(self) -> int:
         seq = self.next_seq

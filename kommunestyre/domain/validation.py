@@ -11,7 +11,14 @@ from collections.abc import Callable, Iterable
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
-from kommunestyre.domain.model import InvoiceDetails, Meeting, ParticipantDetails, Speaker, Venue
+from kommunestyre.domain.model import (
+    InvoiceDetails,
+    Meeting,
+    MunicipalityContact,
+    ParticipantDetails,
+    Speaker,
+    Venue,
+)
 from kommunestyre.errors import InvalidRecord, ValidationError
 
 MAX_TEXT = 200
@@ -286,3 +293,18 @@ def validate_speaker(speaker: Speaker) -> Speaker:
         ]
     )
     return Speaker(role=speaker.role, **values)  # type: ignore[arg-type]
+
+
+def validate_contact(contact: MunicipalityContact) -> MunicipalityContact:
+    """A municipality contact, cleaned; every field may be empty until letters need it."""
+    values = _collect(
+        [
+            ("name", lambda: clean_text(contact.name, "name")),
+            ("title", lambda: clean_text(contact.title, "title")),
+            ("email", lambda: validate_email(contact.email, required=False)),
+            ("notes", lambda: clean_note(contact.notes, "notes")),
+        ]
+    )
+    return MunicipalityContact(
+        contact.municipality_code, declined=contact.declined, rev=contact.rev, **values
+    )  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from pathlib import Path
 from kommunestyre.clock import Clock, local, system_clock
 from kommunestyre.domain import rules
 from kommunestyre.domain.model import InvoiceDetails, ParticipantDetails, Register
-from kommunestyre.domain.municipalities import find_municipality
+from kommunestyre.domain.municipalities import all_municipalities, find_municipality
 from kommunestyre.domain.validation import ean_check_digit
 from kommunestyre.services.setup import init_database
 from kommunestyre.store.repository import Change
@@ -227,12 +227,45 @@ def populate(change: Change) -> None:
     promoted = [i for p in outcome.promotions for i in p.participant_ids]
     log(moment, "cancel", "; ".join(outcome.lines()), participants=[pid, *promoted])
 
+    _contacts(register, rng)
+
     # A substitution in hold 3.
     pid = first_member("Roskilde", 1)
     substitute = _person(rng, "roskilde", 1, used)
     moment = at(3, 10)
     replacement, outcome = rules.substitute(register, pid, substitute, moment)
     log(moment, "substitute", outcome.summary, participants=[pid, replacement.id])
+
+
+#: Municipalities that have said no thanks in the demo's story.
+DECLINED = ("Læsø", "Fanø")
+
+
+def _contacts(register: Register, rng: random.Random) -> None:
+    """A contact for all 98: a registered municipality's own director, others invented."""
+    for municipality in all_municipalities():
+        contact = register.contact(municipality.code)
+        directorate = register.directorate_of_municipality(municipality.code)
+        director = (
+            next(
+                (
+                    p
+                    for p in register.members(directorate.id)
+                    if p.details.field == "kommunaldirektor"
+                ),
+                None,
+            )
+            if directorate
+            else None
+        )
+        if director is not None:
+            contact.name, contact.email = director.name, director.details.email
+        else:
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            contact.name = f"{first} {last}"
+            contact.email = f"kommunaldirektoer@{_ascii(municipality.name)}.kommune.example"
+        contact.title = "Kommunaldirektør"
+        contact.declined = municipality.name in DECLINED
 
 
 def create_demo(path: Path, *, force: bool = False, clock: Clock = system_clock) -> None:

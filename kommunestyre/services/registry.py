@@ -16,12 +16,14 @@ from kommunestyre.domain import rules
 from kommunestyre.domain.model import (
     InvoiceDetails,
     Meeting,
+    MunicipalityContact,
     ParticipantDetails,
     Register,
     Speaker,
 )
-from kommunestyre.domain.municipalities import find_municipality
+from kommunestyre.domain.municipalities import by_code, find_municipality
 from kommunestyre.domain.validation import (
+    validate_contact,
     validate_invoice,
     validate_participant,
     validate_speaker,
@@ -249,6 +251,19 @@ class Registry:
             change.log("erase", "; ".join(outcome.lines()), participants=_promoted_ids(outcome))
         self.database.drop_backups()
         return _result(outcome)
+
+    # -- municipality contacts -------------------------------------------------------------------
+
+    def edit_contact(self, code: int, rev: int, contact: MunicipalityContact) -> Result:
+        clean = validate_contact(contact)
+        with self._change() as change:
+            change.expect("contact", code, rev)
+            current = change.register.contact(code)
+            current.name, current.title, current.email = clean.name, clean.title, clean.email
+            current.declined, current.notes = clean.declined, clean.notes
+            summary = f"contact of {by_code(code).name} updated"
+            change.log("contact", summary)
+        return Result(summary, record_id=code)
 
     # -- cohorts -------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from kommunestyre.domain.model import (
     Directorate,
     InvoiceDetails,
     Meeting,
+    MunicipalityContact,
     Participant,
     ParticipantDetails,
     ProfessionalField,
@@ -243,6 +244,30 @@ def decode_participant(doc: Doc) -> Participant:
         doc["replaced_by"],
         doc.get("rev", 0),
         doc.get("bound", False),
+    )
+
+
+def encode_contact(contact: MunicipalityContact) -> Doc:
+    return {
+        "municipality_code": contact.municipality_code,
+        "name": contact.name,
+        "title": contact.title,
+        "email": contact.email,
+        "declined": contact.declined,
+        "notes": contact.notes,
+        "rev": contact.rev,
+    }
+
+
+def decode_contact(doc: Doc) -> MunicipalityContact:
+    return MunicipalityContact(
+        doc["municipality_code"],
+        doc["name"],
+        doc["title"],
+        doc["email"],
+        doc["declined"],
+        doc["notes"],
+        doc.get("rev", 0),
     )
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,7 @@ from tinydb import TinyDB
 
 from kommunestyre import __version__
 from kommunestyre.errors import CorruptDatabase, DatabaseBusy, DatabaseError, DatabaseExists
+from kommunestyre.store.migrations import MIGRATIONS
 from kommunestyre.store.storage import (
     BACKUPS,
     FILE_MODE,
@@ -37,14 +38,11 @@ from kommunestyre.store.storage import (
     write_json_atomically,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_TABLE = "meta"
 META_ID = "1"
 
 Tables = dict[str, dict[str, Any]]
-
-#: ``MIGRATIONS[n]`` upgrades the tables of a schema-``n`` file to schema ``n + 1`` in place.
-MIGRATIONS: dict[int, Callable[[Tables], None]] = {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,17 +29,19 @@ from kommunestyre.domain.model import Directorate, Participant, Programme, Regis
 from kommunestyre.errors import ConflictError, CorruptDatabase
 from kommunestyre.store import codec
 from kommunestyre.store.database import Database, Tables
+from kommunestyre.store.migrations import empty_contacts
 from kommunestyre.store.storage import gc_paused
 
 SETTINGS_ID = 1
 ERASED_SUMMARY = "(entry about a person whose data was erased)"
 
-RecordKind = Literal["cohort", "directorate", "participant"]
-_TABLES = ("cohorts", "directorates", "participants")
+RecordKind = Literal["cohort", "directorate", "participant", "contact"]
+_TABLES = ("cohorts", "directorates", "participants", "contacts")
 _TABLE_OF: dict[str, str] = {
     "cohort": "cohorts",
     "directorate": "directorates",
     "participant": "participants",
+    "contact": "contacts",
 }
 
 
@@ -68,9 +70,54 @@ def seed_tables(programme: Programme) -> Tables:
         "cohorts": {str(c.number): codec.encode_cohort(c) for c in programme.cohorts},
         "directorates": {},
         "participants": {},
+        "contacts": empty_contacts(),
         "counters": {str(SETTINGS_ID): {"directorate": 1, "participant": 1, "seq": 1}},
         "history": {},
+        "ledger": {},
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One letter that left: exported to a file (which counts as delivered) or sent."""
+
+    letter: str
+    recipient: str  # "participant:12", "directorate:3", "contact:751"
+    email: str
+    cohort: int | None
+    content_hash: str
+    channel: str  # "eml", "mbox" or "smtp"
+    at: datetime
+    message_id: str
+    where: str  # the file, or the SMTP server
+
+
+def _encode_delivery(d: Delivery) -> dict[str, Any]:
+    return {
+        "letter": d.letter,
+        "recipient": d.recipient,
+        "email": d.email,
+        "cohort": d.cohort,
+        "hash": d.content_hash,
+        "channel": d.channel,
+        "at": d.at.isoformat(),
+        "message_id": d.message_id,
+        "where": d.where,
+    }
+
+
+def _decode_delivery(doc: dict[str, Any]) -> Delivery:
+    return Delivery(
+        doc["letter"],
+        doc["recipient"],
+        doc["email"],
+        doc["cohort"],
+        doc["hash"],
+        doc["channel"],
+        datetime.fromisoformat(doc["at"]),
+        doc["message_id"],
+        doc["where"],
+    )
 
 
 class _RecordMemo:
@@ -135,10 +182,12 @@ class Change:
                 codec.participant_state, Participant,
             )  # fmt: skip
             cohorts = [codec.decode_cohort(doc) for doc in self._raw["cohorts"].values()]
+            contacts = {int(k): codec.decode_contact(d) for k, d in self._raw["contacts"].items()}
         self.register = Register(
             programme=codec.decode_programme(self._settings, cohorts),
             directorates=directorates,
             participants=participants,
+            contacts=contacts,
             next_directorate_id=self._counters["directorate"],
             next_participant_id=self._counters["participant"],
             next_seq=self._counters["seq"],
@@ -146,6 +195,7 @@ class Change:
         self._states = {"directorates": directorate_states, "participants": participant_states}
         self._history: list[dict[str, Any]] = []
         self._forget: set[int] = set()
+        self._deliveries: list[Delivery] = []
 
     def expect(self, kind: RecordKind, key: int, rev: int) -> None:
         """Refuse the change if the record is gone or was changed since revision ``rev``."""
@@ -176,6 +226,10 @@ class Change:
                 "directorates": sorted(set(directorates)),
             }
         )
+
+    def record(self, deliveries: Iterable[Delivery]) -> None:
+        """Add letters that were exported or sent to the ledger."""
+        self._deliveries.extend(deliveries)
 
     def forget_in_history(self, participant_id: int) -> None:
         """GDPR erasure: history entries about the person lose their text when this commits.
@@ -218,6 +272,7 @@ class Change:
         return gone
 
     def _scrub_history(self, erased: list[int]) -> None:
+        """The erased people's names leave the history, their addresses the ledger."""
         erased_set = set(erased)
 
         def scrub(doc: dict[str, Any]) -> None:
@@ -229,6 +284,11 @@ class Change:
         ]
         if ids:
             history.update(scrub, doc_ids=ids)
+        keys = {f"participant:{pid}" for pid in erased_set}
+        ledger = self.db.table("ledger")
+        ids = [d.doc_id for d in ledger.all() if d.get("recipient") in keys]
+        if ids:
+            ledger.update({"email": ""}, doc_ids=ids)
 
     def commit(self) -> None:
         with gc_paused():
@@ -243,6 +303,7 @@ class Change:
         erased = self._sync(
             "participants", reg.participants, codec.encode_participant, codec.participant_state
         )
+        self._sync("contacts", reg.contacts, codec.encode_contact)
         if erased or self._forget:
             self._scrub_history([*erased, *self._forget])
         settings = codec.encode_settings(reg.programme)
@@ -257,10 +318,13 @@ class Change:
             self.db.table("counters").update(counters, doc_ids=[SETTINGS_ID])
         if self._history:
             self.db.table("history").insert_multiple(self._history)
+        if self._deliveries:
+            self.db.table("ledger").insert_multiple(_encode_delivery(d) for d in self._deliveries)
 
 
 def _decode_register(tables: Tables) -> Register:
     cohorts = [codec.decode_cohort(doc) for doc in tables["cohorts"].values()]
+    contacts = {int(k): codec.decode_contact(d) for k, d in tables["contacts"].items()}
     counters = tables["counters"][str(SETTINGS_ID)]
     return Register(
         programme=codec.decode_programme(tables["programme"][str(SETTINGS_ID)], cohorts),
@@ -270,6 +334,7 @@ def _decode_register(tables: Tables) -> Register:
         participants={
             int(k): codec.decode_participant(d) for k, d in tables["participants"].items()
         },
+        contacts=contacts,
         next_directorate_id=counters["directorate"],
         next_participant_id=counters["participant"],
         next_seq=counters["seq"],
@@ -311,6 +376,12 @@ class Repository:
         tables = self.database.read()
         with gc_paused(), _unreadable_is_corrupt(self.database.path):
             return _decode_register(tables), Database.generation(tables)
+
+    def ledger(self) -> list[Delivery]:
+        """Every letter delivered, oldest first."""
+        docs = self.database.read().get("ledger", {})
+        with _unreadable_is_corrupt(self.database.path):
+            return [_decode_delivery(docs[k]) for k in sorted(docs, key=int)]
 
     def history(self, limit: int | None = None) -> list[HistoryEntry]:
         """The change log, newest first."""

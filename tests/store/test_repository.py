@@ -174,15 +174,15 @@ def test_migration_hook_upgrades_old_files(
     def add_flag(tables: dict) -> None:
         tables["notes"] = {"1": {"text": "added by the migration"}}
 
-    monkeypatch.setattr(database_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(database_module, "MIGRATIONS", {1: add_flag})
+    monkeypatch.setattr(database_module, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(database_module, "MIGRATIONS", {**database_module.MIGRATIONS, 2: add_flag})
     tables = repository.database.read()  # migrated in memory for readers
-    assert tables["meta"]["1"]["schema_version"] == 2
-    assert json.loads(repository.database.path.read_text())["meta"]["1"]["schema_version"] == 1
+    assert tables["meta"]["1"]["schema_version"] == 3
+    assert json.loads(repository.database.path.read_text())["meta"]["1"]["schema_version"] == 2
     with repository.change():
         pass  # a transaction writes the upgrade even with nothing else to change
     stored = json.loads(repository.database.path.read_text())
-    assert stored["meta"]["1"]["schema_version"] == 2
+    assert stored["meta"]["1"]["schema_version"] == 3
     assert stored["notes"]["1"]["text"] == "added by the migration"
 
 
@@ -192,3 +192,19 @@ def test_newer_schema_is_refused(repository: Repository) -> None:
     repository.database.path.write_text(json.dumps(data))
     with pytest.raises(DatabaseError, match="newer kommunestyre"):
         repository.load()
+
+
+def test_a_schema_1_file_gains_contacts_and_a_ledger(demo_db: Path) -> None:
+    data = json.loads(demo_db.read_text("utf-8"))
+    del data["contacts"], data["ledger"]
+    data["meta"]["1"]["schema_version"] = 1
+    demo_db.write_text(json.dumps(data), "utf-8")
+    repository = Repository(Database(demo_db))
+    register = repository.load()
+    assert len(register.contacts) == 98 and register.contact(751).email == ""
+    assert len(register.participants) == 117
+    with repository.change() as change:
+        change.log("note", "first write after the upgrade")
+    stored = json.loads(demo_db.read_text("utf-8"))
+    assert stored["meta"]["1"]["schema_version"] == 2 and len(stored["contacts"]) == 98
+    assert repository.ledger() == []
