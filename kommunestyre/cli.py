@@ -154,6 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--cohort", type=_cohort_number, metavar="N", help="only hold N, in detail")
     count.add_argument("--json", action="store_true", help="print the figures as JSON")
     count.set_defaults(handler=_cmd_headcount)
+
+    from kommunestyre.cli_letters import add_commands  # stdlib only at import time
+
+    add_commands(commands, db_option)
     return parser
 
 
@@ -174,6 +178,9 @@ def main(
     except KommunestyreError as error:
         print(f"kommunestyre: {error.title.lower()}: {error}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:  # the reader (say, `| head`) has gone: stop quietly
+        sys.stderr.close()
+        return 0
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
         print(f"kommunestyre: {where}{error.strerror or error}", file=sys.stderr)

@@ -1,0 +1,223 @@
+"""Render a whole batch of letters and check every one before anything is written or sent.
+
+The pre-flight reports, per recipient: template errors (naming the missing variable), required
+values that are empty, unusable addresses, unsafe header text, duplicate recipients, and what the
+ledger says (already delivered, or delivered and since changed: stale).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from jinja2 import Template, TemplateError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from kommunestyre.domain.model import Register
+from kommunestyre.domain.validation import validate_email
+from kommunestyre.errors import ValidationError
+from kommunestyre.letters.calendar import CalendarFile, calendar_key, cohort_calendar
+from kommunestyre.letters.catalogue import Filters, LetterKind, Recipient, value_at
+from kommunestyre.letters.mail import address, check_header
+from kommunestyre.store.repository import Delivery
+
+
+class State(StrEnum):
+    READY = "ready"
+    ERROR = "error"
+    SENT = "sent"  # delivered before, unchanged: skipped unless resending
+    STALE = "stale"  # delivered before, but the data behind it changed: resend to update
+    SKIPPED = "skipped"  # left out on purpose
+
+
+@dataclass(slots=True)
+class Letter:
+    """One rendered letter and what the pre-flight found."""
+
+    recipient: Recipient
+    subject: str = ""
+    text: str = ""
+    html: str = ""
+    calendar: CalendarFile | None = None
+    content_hash: str = ""
+    problems: list[str] = field(default_factory=list)
+    state: State = State.READY
+    delivered: Delivery | None = None
+
+    @property
+    def goes_out(self) -> bool:
+        return self.state is State.READY
+
+
+@dataclass(slots=True)
+class Batch:
+    kind: LetterKind
+    letters: list[Letter]
+    made_at: datetime
+
+    @property
+    def errors(self) -> list[Letter]:
+        return [letter for letter in self.letters if letter.state is State.ERROR]
+
+    @property
+    def clean(self) -> bool:
+        """Nothing may go out while any recipient has a problem (skip them explicitly)."""
+        return not self.errors
+
+    @property
+    def outgoing(self) -> list[Letter]:
+        return [letter for letter in self.letters if letter.goes_out]
+
+    def count(self, state: State) -> int:
+        return sum(1 for letter in self.letters if letter.state is state)
+
+    def summary(self) -> str:
+        parts = [f"{len(self.letters)} recipient(s)"]
+        parts += [f"{self.count(s)} {s.value}" for s in State if self.count(s)]
+        return ", ".join(parts)
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _tidy(text: str) -> str:
+    """Template whitespace aside, at most one blank line in a row, and one final newline."""
+    return _BLANK_LINES.sub("\n\n", text.strip()) + "\n"
+
+
+def template_problem(error: Exception) -> str:
+    if isinstance(error, UndefinedError):
+        return f"template error: {error.message}"  # names the variable: "'x' is undefined"
+    if isinstance(error, SecurityError):
+        return f"template refused by the sandbox: {error}"
+    where = getattr(error, "name", None) or getattr(error, "filename", None)
+    line = getattr(error, "lineno", None)
+    location = f" ({where}, line {line})" if where and line else ""
+    return f"template error{location}: {error}"
+
+
+class Renderer:
+    """Renders one kind of letter with the templates of one environment."""
+
+    def __init__(self, environment: ImmutableSandboxedEnvironment, kind: LetterKind) -> None:
+        self.kind = kind
+        self.templates: dict[str, Template] = {}
+        self.load_error: str | None = None
+        try:
+            for part, name in (
+                ("subject", f"{kind.key}.subject.txt"),
+                ("text", f"{kind.key}.txt"),
+                ("html", f"{kind.key}.html"),
+            ):
+                self.templates[part] = environment.get_template(name)
+        except TemplateError as error:
+            self.load_error = template_problem(error)
+
+    def render(self, letter: Letter) -> None:
+        if self.load_error:
+            letter.problems.append(self.load_error)
+            return
+        context = letter.recipient.context
+        try:
+            subject = self.templates["subject"].render(context)
+            letter.subject = " ".join(subject.split())
+            letter.text = _tidy(self.templates["text"].render(context))
+            letter.html = self.templates["html"].render(context).strip() + "\n"
+        except (TemplateError, SecurityError) as error:
+            letter.problems.append(template_problem(error))
+
+
+def _check(letter: Letter, kind: LetterKind) -> None:
+    recipient = letter.recipient
+    for path in kind.requires:
+        value = value_at(recipient.context, path)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            letter.problems.append(f"{path} is empty")
+    if not recipient.email:
+        letter.problems.append("no e-mail address")
+    else:
+        try:
+            validate_email(recipient.email)
+            address(recipient.name, recipient.email)
+        except ValidationError as error:
+            letter.problems.append(str(error))
+    if letter.subject:
+        try:
+            check_header(letter.subject, "subject")
+        except ValidationError as error:
+            letter.problems.append(str(error))
+
+
+def _hash(letter: Letter, calendar_text: str) -> str:
+    digest = hashlib.sha256()
+    for part in (letter.recipient.email, letter.subject, letter.text, letter.html, calendar_text):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def prepare(
+    environment: ImmutableSandboxedEnvironment,
+    kind: LetterKind,
+    register: Register,
+    now: datetime,
+    ledger: Iterable[Delivery],
+    *,
+    filters: Filters | None = None,
+    skip: Iterable[str] = (),
+    resend: bool = False,
+) -> Batch:
+    """Render the letter for every recipient the filters select, and check the whole batch.
+
+    ``skip`` holds e-mail addresses or recipient keys to leave out; ``resend`` sends letters
+    the ledger says were delivered already (the way to send an update of a stale letter).
+    """
+    recipients = kind.select(register, now, filters or Filters())
+    renderer = Renderer(environment, kind)
+    latest: dict[str, Delivery] = {}
+    for delivery in ledger:
+        if delivery.letter == kind.key:
+            latest[delivery.recipient] = delivery
+    calendars: dict[int, tuple[CalendarFile, str]] = {}
+    skipped = {s.casefold() for s in skip}
+    seen: dict[str, str] = {}
+    letters = []
+    for recipient in recipients:
+        letter = Letter(recipient)
+        letters.append(letter)
+        if recipient.key.casefold() in skipped or recipient.email.casefold() in skipped:
+            letter.state = State.SKIPPED
+            continue
+        renderer.render(letter)
+        calendar_text = ""
+        if kind.calendar and recipient.cohort is not None:
+            if recipient.cohort not in calendars:
+                cohort = register.cohort(recipient.cohort)
+                calendars[recipient.cohort] = (
+                    cohort_calendar(register.programme, cohort, now),
+                    calendar_key(register.programme, cohort),
+                )
+            letter.calendar, calendar_text = calendars[recipient.cohort]
+        _check(letter, kind)
+        email = recipient.email.casefold()
+        if email and email in seen:
+            letter.problems.append(
+                f"duplicate recipient: {recipient.email} also gets {seen[email]}'s letter"
+            )
+        elif email:
+            seen[email] = recipient.label
+        if letter.problems:
+            letter.state = State.ERROR
+            continue
+        letter.content_hash = _hash(letter, calendar_text)
+        delivered = latest.get(recipient.key)
+        if delivered is not None:
+            letter.delivered = delivered
+            if not resend:
+                same = delivered.content_hash == letter.content_hash
+                letter.state = State.SENT if same else State.STALE
+    return Batch(kind, letters, now)

@@ -1,0 +1,328 @@
+"""Getting letters out: files (.eml or mbox, with a manifest) or SMTP.
+
+Exports are written into a staging folder beside the target and renamed into place at the end,
+so an interrupted export leaves no half-written folder. Files are private (0600): they hold
+personal data. SMTP always verifies certificates; a password is only ever sent over TLS.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import mailbox
+import os
+import re
+import secrets
+import shutil
+import smtplib
+import ssl
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kommunestyre.domain.model import Programme
+from kommunestyre.errors import KommunestyreError, ValidationError
+from kommunestyre.letters.batch import Batch, Letter
+from kommunestyre.letters.mail import MessageFactory, address
+from kommunestyre.store.repository import Delivery
+
+Progress = Callable[[int, int], None]  # done, total
+Cancelled = Callable[[], bool]
+
+
+class DeliveryError(KommunestyreError):
+    title = "Delivery"
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    letter: Letter
+    message: bytes
+    message_id: str
+
+
+def build_messages(batch: Batch, programme: Programme) -> list[Outgoing]:
+    """The messages of a clean batch; refuses a batch whose pre-flight found problems."""
+    if not batch.clean:
+        raise DeliveryError(
+            f"the pre-flight found problems for {len(batch.errors)} recipient(s); correct them "
+            "or skip those recipients"
+        )
+    coordinator = programme.coordinator
+    sender = address(coordinator.name, coordinator.email, "sender")
+    factory = MessageFactory(sender, coordinator.email.partition("@")[2])
+    outgoing = []
+    for letter in batch.outgoing:
+        recipient = letter.recipient
+        message_id = factory.message_id()
+        message = factory.build(
+            address(recipient.name, recipient.email),
+            letter.subject,
+            letter.text,
+            letter.html,
+            letter.calendar,
+            batch.made_at,
+            message_id,
+        )
+        outgoing.append(Outgoing(letter, message, message_id))
+    return outgoing
+
+
+def deliveries(
+    batch: Batch, items: list[Outgoing], channel: str, where: list[str]
+) -> list[Delivery]:
+    return [
+        Delivery(
+            letter=batch.kind.key,
+            recipient=item.letter.recipient.key,
+            email=item.letter.recipient.email,
+            cohort=item.letter.recipient.cohort,
+            content_hash=item.letter.content_hash,
+            channel=channel,
+            at=batch.made_at,
+            message_id=item.message_id,
+            where=place,
+        )
+        for item, place in zip(items, where, strict=True)
+    ]
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+
+def safe_name(text: str, limit: int = 40) -> str:
+    """ASCII letters, digits and hyphens only: a file name every system and mail client takes."""
+    folded = text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    folded = folded.replace("Æ", "Ae").replace("Ø", "Oe").replace("Å", "Aa")
+    ascii_text = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()[:limit] or "x"
+
+
+@dataclass(slots=True)
+class ExportReport:
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+
+
+def _staging(target: Path) -> Path:
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise DeliveryError(f"{target} already exists and is not empty; choose a new folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
+    staging.mkdir(mode=0o700)
+    return staging
+
+
+def _private_write(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _manifest(rows: list[tuple[str, ...]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["recipient", "email", "letter", "cohort", "file", "message_id"])
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: a Danish Excel reads æøå
+
+
+def export(
+    batch: Batch,
+    outgoing: list[Outgoing],
+    target: Path,
+    fmt: str,
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ExportReport:
+    """Write the letters to ``target`` (a new or empty folder): ``.eml`` files or one mbox."""
+    if fmt not in ("eml", "mbox"):
+        raise ValidationError("format", f"{fmt!r}: choose eml or mbox")
+    staging = _staging(target)
+    try:
+        names: list[str] = []
+        rows = []
+        if fmt == "eml":
+            for number, item in enumerate(outgoing, 1):
+                if cancelled and cancelled():
+                    raise DeliveryError("export cancelled; nothing was written")
+                r = item.letter.recipient
+                hold = f"-hold{r.cohort}" if r.cohort else ""
+                name = f"{number:04d}-{batch.kind.key}{hold}-{safe_name(r.label)}.eml"
+                _private_write(staging / name, item.message)
+                names.append(name)
+                if progress:
+                    progress(number, len(outgoing))
+        else:
+            box = mailbox.mbox(staging / "letters.mbox", create=True)
+            box.lock()
+            try:
+                for number, item in enumerate(outgoing, 1):
+                    if cancelled and cancelled():
+                        raise DeliveryError("export cancelled; nothing was written")
+                    box.add(item.message)
+                    names.append("letters.mbox")
+                    if progress:
+                        progress(number, len(outgoing))
+                box.flush()
+            finally:
+                box.unlock()
+                box.close()
+            os.chmod(staging / "letters.mbox", 0o600)
+        for item, name in zip(outgoing, names, strict=True):
+            r = item.letter.recipient
+            rows.append(
+                (r.label, r.email, batch.kind.key, str(r.cohort or ""), name, item.message_id)
+            )
+        _private_write(staging / "manifest.csv", _manifest(rows))
+        if target.exists():
+            target.rmdir()
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    files = [target / name for name in dict.fromkeys(names)]
+    return ExportReport(
+        target, files, deliveries(batch, outgoing, fmt, [str(target / n) for n in names])
+    )
+
+
+# -- SMTP -----------------------------------------------------------------------------------------
+
+SECURITY = ("starttls", "ssl", "none")
+DEFAULT_PORT = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str
+    port: int | None = None
+    security: str = "starttls"
+    user: str | None = None
+    ca_file: Path | None = None  # trust this CA as well (a company's own); never less checking
+    timeout: float = 30.0
+    per_minute: float | None = None  # rate limit
+
+    def checked(self) -> SmtpSettings:
+        if not self.host:
+            raise ValidationError("smtp-host", "an SMTP server is needed")
+        if self.security not in SECURITY:
+            raise ValidationError("security", f"{self.security!r}: choose starttls, ssl or none")
+        if self.user and self.security == "none":
+            raise ValidationError(
+                "security", "a password is never sent over an unencrypted connection"
+            )
+        if self.per_minute is not None and self.per_minute <= 0:
+            raise ValidationError("rate", "must be a positive number of messages per minute")
+        return self
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port or DEFAULT_PORT[self.security]}"
+
+
+@dataclass(slots=True)
+class SendReport:
+    sent: list[Outgoing] = field(default_factory=list)
+    failed: list[tuple[Outgoing, str]] = field(default_factory=list)
+    not_attempted: int = 0
+    cancelled: bool = False
+
+    def summary(self) -> str:
+        text = f"{len(self.sent)} sent, {len(self.failed)} failed"
+        if self.not_attempted:
+            text += f", {self.not_attempted} not attempted"
+        return text + (" (cancelled)" if self.cancelled else "")
+
+
+def _connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
+    context = ssl.create_default_context(cafile=str(settings.ca_file) if settings.ca_file else None)
+    port = settings.port or DEFAULT_PORT[settings.security]
+    try:
+        if settings.security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.host, port, timeout=settings.timeout, context=context
+            )
+        else:
+            smtp = smtplib.SMTP(settings.host, port, timeout=settings.timeout)
+            smtp.ehlo()
+            if settings.security == "starttls":
+                smtp.starttls(context=context)  # refuses a server that does not offer it
+                smtp.ehlo()
+        if settings.user:
+            smtp.login(settings.user, password or "")
+    except smtplib.SMTPNotSupportedError:
+        raise DeliveryError(
+            f"{settings.address} does not offer STARTTLS; nothing was sent (and no password)"
+        ) from None
+    except ssl.SSLError as error:
+        raise DeliveryError(
+            f"TLS with {settings.address} failed: {error.reason or error}"
+        ) from None
+    except smtplib.SMTPAuthenticationError:
+        raise DeliveryError(f"{settings.address} refused the user name or password") from None
+    except (OSError, smtplib.SMTPException) as error:
+        raise DeliveryError(f"cannot connect to {settings.address}: {error}") from None
+    return smtp
+
+
+def send(
+    batch: Batch,
+    outgoing: list[Outgoing],
+    settings: SmtpSettings,
+    password: str | None,
+    sender: str,
+    *,
+    record: Callable[[list[Delivery]], None],
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    chunk: int = 25,
+) -> SendReport:
+    """Send each message; one that fails is reported and the rest go on. What was sent is
+    recorded in the ledger every ``chunk`` messages and at the end, whatever happens."""
+    settings.checked()
+    report = SendReport()
+    pending: list[Outgoing] = []
+    smtp = _connect(settings, password)
+    gap = 60.0 / settings.per_minute if settings.per_minute else 0.0
+    try:
+        for number, item in enumerate(outgoing, 1):
+            if cancelled and cancelled():
+                report.cancelled = True
+                report.not_attempted = len(outgoing) - number + 1
+                break
+            started = time.monotonic()
+            try:
+                try:
+                    smtp.sendmail(sender, [item.letter.recipient.email], item.message)
+                except smtplib.SMTPServerDisconnected:
+                    smtp = _connect(settings, password)  # one new connection, then give up
+                    smtp.sendmail(sender, [item.letter.recipient.email], item.message)
+            except smtplib.SMTPRecipientsRefused as error:
+                reasons = "; ".join(
+                    f"{c} {m.decode(errors='replace')}" for c, m in error.recipients.values()
+                )
+                report.failed.append((item, reasons))
+            except (smtplib.SMTPException, OSError) as error:
+                report.failed.append((item, str(error)))
+            else:
+                report.sent.append(item)
+                pending.append(item)
+            if len(pending) >= chunk:
+                record(deliveries(batch, pending, "smtp", [settings.address] * len(pending)))
+                pending = []
+            if progress:
+                progress(number, len(outgoing))
+            if gap and number < len(outgoing):
+                time.sleep(max(0.0, gap - (time.monotonic() - started)))
+    finally:
+        if pending:
+            record(deliveries(batch, pending, "smtp", [settings.address] * len(pending)))
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            smtp.quit()
+    return report

@@ -1,0 +1,63 @@
+"""The Jinja2 environment for letters: sandboxed, strict, HTML-escaped only in HTML, with the
+Danish filters, and a coordinator's own templates folder in front of the built-in one."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from kommunestyre.errors import KommunestyreError
+from kommunestyre.formats import clock_time, long_date, long_moment, money, short_date
+from kommunestyre.resources import templates_dir
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def periode(meeting: dict[str, Any]) -> str:
+    """A meeting's time span: one day, or from one moment to another."""
+    start, end = meeting["start"], meeting["end"]
+    if start.date() == end.date():
+        return f"{long_date(start.date())} {clock_time(start)}-{end:%H.%M}"
+    return f"fra {long_moment(start)} til {long_moment(end)}"
+
+
+FILTERS = {
+    "dato": lambda value: long_date(_day(value)),
+    "kort_dato": lambda value: short_date(_day(value)),
+    "kl": clock_time,
+    "tidspunkt": long_moment,
+    "periode": periode,
+    "kr": lambda amount: money(Decimal(amount), decimals=False),
+    "kr_ore": lambda amount: money(Decimal(amount), decimals=True),
+}
+
+
+class TemplatesNotFound(KommunestyreError):
+    title = "Templates"
+
+
+def make_environment(own_templates: Path | None = None) -> ImmutableSandboxedEnvironment:
+    """Templates from ``own_templates`` (if given) override the built-in ones by name."""
+    folders = []
+    if own_templates is not None:
+        if not own_templates.is_dir():
+            raise TemplatesNotFound(f"{own_templates} is not a folder of letter templates")
+        folders.append(FileSystemLoader(own_templates))
+    folders.append(FileSystemLoader(templates_dir()))
+    environment = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(folders),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    environment.filters.update(FILTERS)
+    return environment

@@ -1,0 +1,233 @@
+"""E-mail messages for letters: checked headers, and a builder fast enough for thousands.
+
+Every letter of a batch has the same structure (text and HTML alternatives, and for some a
+calendar attachment that is the same for everyone in a cohort), so that structure is built once
+with ``EmailMessage`` and ``policy.SMTP``. Each letter then gets its own headers and its own
+quoted-printable bodies in the skeleton's places. The headers are written here rather than by the
+email package's header parser, which costs about 150 microseconds a header: ``To`` from an
+``Address``, non-ASCII text as RFC 2047 encoded-words. The tests check that every message parses
+back exactly like one built from scratch with ``EmailMessage``.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from kommunestyre.errors import ValidationError
+from kommunestyre.letters.calendar import CalendarFile
+
+SMTP = policy.SMTP
+TEXT_MARK = "KSTEXTPLACEHOLDER"
+HTML_MARK = "KSHTMLPLACEHOLDER"
+
+# Line breaks of every kind, other control characters, and RFC 2047 encoded-words typed in by
+# hand ("=?utf-8?q?...?=") which a mail client would decode into something else entirely.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?", re.ASCII)
+
+
+def check_header(value: str, what: str) -> str:
+    """Refuse a header value that could smuggle in headers or change meaning when decoded."""
+    if _UNSAFE.search(value):
+        raise ValidationError(what, "contains a line break or control character")
+    if _ENCODED_WORD.search(value):
+        raise ValidationError(what, "contains an encoded-word (=?...?=), which is not allowed")
+    return value
+
+
+def address(name: str, email: str, what: str = "recipient") -> Address:
+    """An ``Address`` from checked parts; raises ValidationError naming what is wrong."""
+    check_header(name, f"{what} name")
+    check_header(email, f"{what} e-mail")
+    local, _, domain = email.partition("@")
+    try:
+        return Address(display_name=name, username=local, domain=domain)
+    except (ValueError, IndexError) as error:
+        raise ValidationError(f"{what} e-mail", f"{email!r} cannot be used: {error}") from None
+
+
+_ATOMS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*", re.ASCII)
+
+
+def _encoded_words(text: str, size: int = 40) -> list[str]:
+    """RFC 2047 base64 encoded-words of at most ``size`` bytes of UTF-8 each.
+
+    Spaces stay inside the words: decoders drop the whitespace between adjacent encoded-words.
+    """
+    words, chunk = [], b""
+    for char in text:
+        encoded = char.encode("utf-8")
+        if len(chunk) + len(encoded) > size:
+            words.append(chunk)
+            chunk = b""
+        chunk += encoded
+    words.append(chunk)
+    return [f"=?utf-8?b?{binascii.b2a_base64(w, newline=False).decode()}?=" for w in words]
+
+
+def _fold_words(name: str, words: list[str]) -> bytes:
+    """``Name: w1 w2 ...`` with lines of at most 78 characters, continued with a space."""
+    lines, line = [], f"{name}:"
+    for word in words:
+        if len(line) + 1 + len(word) > 78 and line != f"{name}:":
+            lines.append(line)
+            line = ""
+        line = f"{line} {word}"
+    lines.append(line)
+    return ("\r\n".join(lines) + "\r\n").encode("ascii")
+
+
+def text_header(name: str, value: str) -> bytes:
+    """An unstructured header (Subject): ASCII folded at spaces, anything else encoded."""
+    if value.isascii():
+        return _fold_words(name, value.split(" "))
+    return _fold_words(name, _encoded_words(value))
+
+
+def address_header(name: str, to: Address) -> bytes:
+    """``To: Display Name <user@domain>``, the name quoted or encoded as it needs."""
+    display = to.display_name
+    if not display:
+        return _fold_words(name, [to.addr_spec])
+    if display.isascii() and _ATOMS.fullmatch(display):
+        words = display.split(" ")
+    elif display.isascii():
+        escaped = display.replace("\\", "\\\\").replace('"', '\\"')
+        words = [f'"{escaped}"']
+    else:
+        # 45 bytes (most names) make one word of 72 characters, which every parser reads back
+        # exactly; Python's own parser wrongly puts a space between several.
+        words = _encoded_words(display, 45)
+    return _fold_words(name, [*words, f"<{to.addr_spec}>"])
+
+
+def _qp(text: str) -> bytes:
+    """Quoted-printable with CRLF line ends and a final line break, as ``set_content`` does."""
+    text = text.replace("\r\n", "\n")
+    if not text.endswith("\n"):
+        text += "\n"
+    data = text.encode("utf-8")
+    return binascii.b2a_qp(data, istext=True).replace(b"\n", b"\r\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Skeleton:
+    head: bytes  # MIME-Version and Content-Type of the whole message
+    before_text: bytes
+    between: bytes
+    after_html: bytes
+
+
+def _skeleton(calendar: CalendarFile | None) -> Skeleton:
+    message = EmailMessage(policy=SMTP)
+    message.set_content(TEXT_MARK + "\n", subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(
+        HTML_MARK + "\n", subtype="html", charset="utf-8", cte="quoted-printable"
+    )
+    if calendar is not None:
+        message.add_attachment(
+            calendar.content,
+            maintype="text",
+            subtype="calendar",
+            filename=calendar.filename,
+            params={"method": "PUBLISH"},
+        )
+    message.set_boundary(f"=_ks_{secrets.token_hex(8)}")
+    if calendar is not None:
+        message.get_payload()[0].set_boundary(f"=_ks_{secrets.token_hex(8)}")
+    data = message.as_bytes(policy=SMTP)
+    head, _, body = data.partition(b"\r\n\r\n")
+    before_text, _, rest = body.partition(TEXT_MARK.encode() + b"\r\n")
+    between, _, after_html = rest.partition(HTML_MARK.encode() + b"\r\n")
+    return Skeleton(head + b"\r\n", before_text, between, after_html)
+
+
+class MessageFactory:
+    """Builds the messages of one batch; shared parts are made once per cohort."""
+
+    def __init__(self, sender: Address, domain: str) -> None:
+        self.sender_line = SMTP.header_factory("From", sender).fold(policy=SMTP).encode("ascii")
+        self.domain = domain
+        self._skeletons: dict[str | None, Skeleton] = {}
+        self._subjects: dict[str, bytes] = {}
+        self._token = secrets.token_hex(6)
+        self._count = 0
+
+    def skeleton(self, calendar: CalendarFile | None) -> Skeleton:
+        key = calendar.filename if calendar else None
+        if key not in self._skeletons:
+            self._skeletons[key] = _skeleton(calendar)
+        return self._skeletons[key]
+
+    def message_id(self) -> str:
+        self._count += 1
+        return f"<{self._token}.{self._count}@{self.domain}>"
+
+    def build(
+        self,
+        to: Address,
+        subject: str,
+        text: str,
+        html: str,
+        calendar: CalendarFile | None,
+        when: datetime,
+        message_id: str,
+    ) -> bytes:
+        parts = self.skeleton(calendar)
+        subject_line = self._subjects.get(subject)
+        if subject_line is None:  # many letters of a batch share their subject
+            check_header(subject, "subject")
+            subject_line = self._subjects[subject] = text_header("Subject", subject)
+        return b"".join(
+            (
+                self.sender_line,
+                address_header("To", to),
+                subject_line,
+                f"Date: {format_datetime(when)}\r\nMessage-ID: {message_id}\r\n".encode("ascii"),
+                parts.head,
+                b"\r\n",
+                parts.before_text,
+                _qp(text),
+                parts.between,
+                _qp(html),
+                parts.after_html,
+            )
+        )
+
+
+def reference_message(
+    sender: Address,
+    to: Address,
+    subject: str,
+    text: str,
+    html: str,
+    calendar: CalendarFile | None,
+    when: datetime,
+    message_id: str,
+) -> EmailMessage:
+    """The same letter built naively, message by message: the yardstick the tests compare with."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(when)
+    message["Message-ID"] = message_id
+    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    if calendar is not None:
+        message.add_attachment(
+            calendar.content,
+            maintype="text",
+            subtype="calendar",
+            filename=calendar.filename,
+            params={"method": "PUBLISH"},
+        )
+    return message

@@ -1,0 +1,148 @@
+"""Letters as one service for the CLI and the app: prepare (render + pre-flight), export, send,
+and the ledger with stale letters marked."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from kommunestyre.errors import KommunestyreError
+from kommunestyre.letters.batch import Batch, State, prepare
+from kommunestyre.letters.catalogue import LETTERS, Filters, letter_kind
+from kommunestyre.letters.delivery import (
+    Cancelled,
+    ExportReport,
+    Progress,
+    SendReport,
+    SmtpSettings,
+    build_messages,
+    export,
+    send,
+)
+from kommunestyre.store.repository import Delivery, Repository
+
+TEMPLATES_ENV = "KOMMUNESTYRE_TEMPLATES"
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    delivery: Delivery
+    state: str  # "current", "stale" (the data behind it changed) or "gone" (no longer applies)
+
+
+class LetterService:
+    def __init__(self, repository: Repository, own_templates: Path | None = None) -> None:
+        self.repository = repository
+        if own_templates is None and os.environ.get(TEMPLATES_ENV):
+            own_templates = Path(os.environ[TEMPLATES_ENV]).expanduser()
+        self.own_templates = own_templates
+        self._environment = None
+
+    @property
+    def environment(self):
+        if self._environment is None:
+            from kommunestyre.letters.environment import make_environment
+
+            self._environment = make_environment(self.own_templates)
+        return self._environment
+
+    def prepare(
+        self,
+        letter: str,
+        filters: Filters | None = None,
+        *,
+        skip: tuple[str, ...] = (),
+        resend: bool = False,
+    ) -> Batch:
+        kind = letter_kind(letter)
+        register = self.repository.load()
+        ledger = self.repository.ledger()
+        return prepare(
+            self.environment,
+            kind,
+            register,
+            self.repository.clock(),
+            ledger,
+            filters=filters,
+            skip=skip,
+            resend=resend,
+        )
+
+    def _record(self, batch: Batch, deliveries: list[Delivery], what: str) -> None:
+        if not deliveries:
+            return
+        with self.repository.change() as change:
+            change.record(deliveries)
+            change.log("letters", f"{len(deliveries)} '{batch.kind.key}' letter(s) {what}")
+
+    def export(
+        self,
+        batch: Batch,
+        target: Path,
+        fmt: str,
+        *,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> ExportReport:
+        programme = self.repository.load().programme
+        outgoing = build_messages(batch, programme)
+        report = export(batch, outgoing, target, fmt, progress=progress, cancelled=cancelled)
+        self._record(batch, report.deliveries, f"exported to {target}")
+        return report
+
+    def send(
+        self,
+        batch: Batch,
+        settings: SmtpSettings,
+        password: str | None,
+        *,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> SendReport:
+        programme = self.repository.load().programme
+        outgoing = build_messages(batch, programme)
+        return send(
+            batch,
+            outgoing,
+            settings.checked(),
+            password,
+            programme.coordinator.email,
+            record=lambda deliveries: self._record(
+                batch, deliveries, f"sent via {settings.address}"
+            ),
+            progress=progress,
+            cancelled=cancelled,
+        )
+
+    def ledger(self) -> list[LedgerLine]:
+        """Every delivery, newest first, marked stale when today's letter would differ."""
+        deliveries = self.repository.ledger()
+        current: dict[tuple[str, str], str] = {}
+        for key in {d.letter for d in deliveries}:
+            kind = LETTERS.get(key)
+            if kind is None:
+                continue
+            for status in kind.statuses:
+                batch = self.prepare(key, Filters(status=status), resend=True)
+                for letter in batch.letters:
+                    if letter.state is not State.ERROR:
+                        current[(key, letter.recipient.key)] = letter.content_hash
+        latest: dict[tuple[str, str], Delivery] = {}
+        for d in deliveries:
+            latest[(d.letter, d.recipient)] = d
+        lines = []
+        for d in reversed(deliveries):
+            now = current.get((d.letter, d.recipient))
+            if latest[(d.letter, d.recipient)] is not d:
+                state = "superseded"
+            elif now is None:
+                state = "gone"
+            else:
+                state = "current" if now == d.content_hash else "stale"
+            lines.append(LedgerLine(d, state))
+        return lines
+
+
+class PreflightFailed(KommunestyreError):
+    title = "Pre-flight"
