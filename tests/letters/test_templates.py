@@ -1,0 +1,154 @@
+"""The built-in templates render for everyone; mistakes and sandbox escapes are caught."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kommunestyre.clock import local
+from kommunestyre.letters.batch import State
+from kommunestyre.letters.catalogue import LETTERS, Filters
+from kommunestyre.letters.environment import FILTERS, make_environment
+from kommunestyre.resources import templates_dir
+from kommunestyre.services.letters import LetterService
+from kommunestyre.store.repository import Repository
+
+
+@pytest.mark.parametrize("key", list(LETTERS))
+def test_every_template_renders_for_every_demo_recipient(service: LetterService, key: str) -> None:
+    total = 0
+    for status in LETTERS[key].statuses:
+        batch = service.prepare(key, Filters(status=status))
+        assert batch.clean, [(x.recipient.label, x.problems) for x in batch.errors]
+        for letter in batch.letters:
+            assert letter.subject and letter.recipient.name in letter.text
+            assert letter.text.startswith(f"Kære {letter.recipient.name}")
+            assert "Med venlig hilsen" in letter.text and "Line Vestergaard" in letter.html
+            assert "{{" not in letter.text + letter.html
+        total += len(batch.letters)
+    assert total > 0
+
+
+def test_letters_say_the_right_things(service: LetterService) -> None:
+    [kolding] = [
+        x for x in service.prepare("confirmation").letters if x.recipient.label == "Kolding"
+    ]
+    text = kolding.text
+    assert (
+        "fra onsdag den 24. februar 2027 kl. 12.00 til torsdag den 25. februar 2027 kl. 12.00"
+        in text
+    )
+    assert "Hotel Koldingfjord, Fjordvej 154, 6000 Kolding" in text
+    assert "14.900 kr. pr. deltager ekskl. moms (18.625,00 kr. inkl. moms)" in text
+    assert "For 6 deltagere i alt 111.750,00 kr. inkl. moms" in text
+    assert "til og med onsdag den 13. januar 2027" in text and "EAN 5798" in text
+    waiting = service.prepare("waitlist").letters
+    assert [w.recipient.label for w in waiting] == ["Assens", "Nyborg"]
+    assert "som nr. 1" in next(w.text for w in waiting if w.recipient.label == "Nyborg")
+    practical = service.prepare("practical", Filters(cohort=4)).letters[0]
+    assert "onsdag den 6. oktober 2027 kl. 12.00" in practical.text
+    assert "Hotel Hvide Hus Aalborg" in practical.text
+
+
+def test_danish_filters() -> None:
+    moment = local(datetime(2022, 11, 8, 12, 0))
+    assert FILTERS["dato"](moment) == "tirsdag den 8. november 2022"
+    assert FILTERS["kl"](moment) == "kl. 12.00"
+    assert FILTERS["tidspunkt"](moment) == "tirsdag den 8. november 2022 kl. 12.00"
+    assert FILTERS["kr"](Decimal("14900")) == "14.900 kr."
+    assert FILTERS["kr_ore"](Decimal("18625")) == "18.625,00 kr."
+    day = {"start": moment, "end": local(datetime(2022, 11, 8, 15, 30))}
+    assert FILTERS["periode"](day) == "tirsdag den 8. november 2022 kl. 12.00-15.30"
+
+
+def own_folder(tmp_path: Path, **files: str) -> Path:
+    folder = tmp_path / "mine"
+    folder.mkdir(parents=True)
+    for name, text in files.items():
+        (folder / name.replace("__", ".")).write_text(text, "utf-8")
+    return folder
+
+
+def test_own_templates_override_by_name(repository: Repository, tmp_path: Path) -> None:
+    folder = own_folder(tmp_path, waitlist__subject__txt="Venteliste, {{ municipality.name }}")
+    batch = LetterService(repository, folder).prepare("waitlist")
+    assert {x.subject for x in batch.letters} == {"Venteliste, Assens", "Venteliste, Nyborg"}
+    assert all("Kære" in x.text for x in batch.letters)  # the bodies still come from the built-ins
+
+
+def test_a_missing_variable_is_named(repository: Repository, tmp_path: Path) -> None:
+    folder = own_folder(
+        tmp_path,
+        waitlist__txt="{% extends '_base.txt' %}{% block body %}{{ cohort.room }}{% endblock %}",
+    )
+    batch = LetterService(repository, folder).prepare("waitlist")
+    assert not batch.clean
+    assert all("'dict object' has no attribute 'room'" in x.problems[0] for x in batch.errors)
+    folder2 = own_folder(tmp_path / "b", waitlist__subject__txt="{{ kommune }}")
+    batch = LetterService(repository, folder2).prepare("waitlist")
+    assert batch.errors[0].problems == ["template error: 'kommune' is undefined"]
+
+
+def test_a_syntax_error_names_file_and_line(repository: Repository, tmp_path: Path) -> None:
+    folder = own_folder(tmp_path, waitlist__html="<p>\n{% if %}\n")
+    batch = LetterService(repository, folder).prepare("waitlist")
+    assert "waitlist.html, line 2" in batch.errors[0].problems[0]
+
+
+@pytest.mark.parametrize(
+    "escape",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ ''.__class__ }}",
+        "{{ '{0.__class__}'.format(1) }}",
+        "{{ ('{0.__class__}' | attr('format'))(1) }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ programme.organisers.append('x') }}",
+        "{{ recipient.update({'name': 'x'}) }}",
+    ],
+)
+def test_sandbox_escapes_fail(repository: Repository, tmp_path: Path, escape: str) -> None:
+    folder = own_folder(tmp_path, waitlist__subject__txt=escape)
+    batch = LetterService(repository, folder).prepare("waitlist")
+    assert not batch.clean
+    for letter in batch.letters:
+        assert letter.state is State.ERROR
+        assert "class" not in letter.subject and "globals" not in letter.subject
+
+
+def test_html_is_escaped_and_text_is_not(repository: Repository) -> None:
+    register = repository.load()
+    contact = register.contact(751)
+    env = make_environment()
+    html = env.get_template("_signature.html").render(
+        coordinator={
+            "name": "<b>A & B</b>",
+            "title": "",
+            "organisation": "",
+            "phone": "",
+            "email": "x@y.dk",
+        },
+        programme={"name": "P", "organisers": []},
+    )
+    assert "&lt;b&gt;A &amp; B&lt;/b&gt;" in html
+    text = env.get_template("_signature.txt").render(
+        coordinator={
+            "name": "<b>A & B</b>",
+            "title": "",
+            "organisation": "",
+            "phone": "",
+            "email": "x@y.dk",
+        },
+        programme={"name": "P", "organisers": []},
+    )
+    assert "<b>A & B</b>" in text
+    del contact
+
+
+def test_the_shipped_templates_folder_has_every_part() -> None:
+    names = {p.name for p in templates_dir().iterdir()}
+    for key in LETTERS:
+        assert {f"{key}.subject.txt", f"{key}.txt", f"{key}.html"} <= names
