@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,11 +91,14 @@ def _batch(args: argparse.Namespace, service: LetterService) -> Batch:
         choices = ", ".join(repr(s) for s in kind.statuses)
         raise ValidationError("--status", f"{args.status!r} is not one of {choices}")
     filters = Filters(cohort=args.cohort, field=args.field, status=args.status)
-    return service.prepare(args.letter, filters, skip=tuple(args.skip), resend=args.resend)
+    workers = min(4, os.cpu_count() or 1)  # the command line has no threads: forking is safe
+    return service.prepare(
+        args.letter, filters, skip=tuple(args.skip), resend=args.resend, workers=workers
+    )
 
 
 def _report(batch: Batch) -> None:
-    """The pre-flight, one line per recipient that is not simply ready."""
+    """The pre-flight: a line per problem and per stale letter; the rest as counts."""
     from kommunestyre.letters.batch import State
 
     for letter in batch.letters:
@@ -102,13 +106,14 @@ def _report(batch: Batch) -> None:
         if letter.state is State.ERROR:
             for problem in letter.problems:
                 print(f"  problem  {r.label} <{r.email or '-'}>: {problem}")
-        elif letter.state is State.SENT:
-            when = letter.delivered.at if letter.delivered else None
-            print(f"  sent     {r.label} <{r.email}>: delivered {when:%d.%m.%Y}, skipped")
         elif letter.state is State.STALE:
             print(f"  STALE    {r.label} <{r.email}>: changed since delivered; --resend updates")
-        elif letter.state is State.SKIPPED:
-            print(f"  skipped  {r.label} <{r.email}>")
+    if batch.count(State.SENT):
+        print(
+            f"  {batch.count(State.SENT)} already delivered and unchanged (--resend repeats them)"
+        )
+    if batch.count(State.SKIPPED):
+        print(f"  {batch.count(State.SKIPPED)} skipped on request")
     print(f"Pre-flight, {batch.kind.key}: {batch.summary()}.")
 
 

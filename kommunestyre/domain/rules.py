@@ -459,8 +459,10 @@ ERASED_NAME = "(erased)"
 def erase_participant(register: Register, participant_id: int, now: datetime) -> Outcome:
     """GDPR erasure. A person whose seat is on the invoice (a binding seat, or a cancellation
     after the deadline) leaves an anonymous record so the invoice stays right; anyone else is
-    removed completely. A seat they held goes to the waiting list."""
+    removed completely. A seat they held goes to the waiting list. If the person is also their
+    municipality's contact (same e-mail), the contact record loses the personal data too."""
     participant = register.participant(participant_id)
+    email = participant.details.email.casefold()
     was_active = participant.status.is_active
     terms = cancellation_terms(register, participant_id, now)
     keeps_invoice_line = participant.is_billable and (
@@ -481,6 +483,10 @@ def erase_participant(register: Register, participant_id: int, now: datetime) ->
             if other.replaced_by == participant_id:
                 other.replaced_by = None
         summary = "a participant's data was erased"
+    for contact in register.contacts.values():
+        if email and contact.email.casefold() == email:
+            contact.name = contact.title = contact.email = contact.notes = ""
+            summary += "; the municipality's contact record was emptied as well"
     promotions = _after_leaving(register, participant, now) if was_active else []
     return Outcome(summary, promotions=promotions, billable=keeps_invoice_line)
 

@@ -7,7 +7,10 @@ ledger says (already delivered, or delivered and since changed: stale).
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import os
+import pickle
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,13 +20,14 @@ from enum import StrEnum
 from jinja2 import Template, TemplateError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from kommunestyre.domain.model import Register
+from kommunestyre.domain.model import Programme, Register
 from kommunestyre.domain.validation import validate_email
 from kommunestyre.errors import ValidationError
 from kommunestyre.letters.calendar import CalendarFile, calendar_key, cohort_calendar
 from kommunestyre.letters.catalogue import Filters, LetterKind, Recipient, value_at
 from kommunestyre.letters.mail import address, check_header
 from kommunestyre.store.repository import Delivery
+from kommunestyre.store.storage import gc_paused
 
 
 class State(StrEnum):
@@ -58,6 +62,7 @@ class Batch:
     kind: LetterKind
     letters: list[Letter]
     made_at: datetime
+    programme: Programme
 
     @property
     def errors(self) -> list[Letter]:
@@ -131,6 +136,78 @@ class Renderer:
             letter.problems.append(template_problem(error))
 
 
+# -- rendering on several cores ------------------------------------------------------------------
+# A forked worker inherits the compiled templates and every recipient's context, so nothing but
+# the finished strings crosses between processes. Only for callers without threads (the CLI): a
+# fork of a threaded process (the app) could inherit a held lock.
+
+PARALLEL_FROM = 400  # below this, starting a worker costs more than it saves
+_job: tuple[Renderer, list[Letter]] | None = None
+
+
+def _render_slice(bounds: tuple[int, int]) -> list[tuple[str, str, str, list[str]]]:
+    assert _job is not None
+    renderer, letters = _job
+    done = []
+    with gc_paused():  # a collection would touch every inherited object (copy-on-write)
+        for letter in letters[bounds[0] : bounds[1]]:
+            renderer.render(letter)
+            done.append((letter.subject, letter.text, letter.html, letter.problems))
+    return done
+
+
+def _forked(bounds: tuple[int, int]) -> tuple[int, int]:
+    """Render ``bounds`` in a child process; returns its pid and the pipe to read from."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: render, send the strings, leave without any cleanup
+        status = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                pickle.dump(_render_slice(bounds), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return pid, read_end
+
+
+def render_all(renderer: Renderer, letters: list[Letter], workers: int = 1) -> None:
+    """Render every letter; with ``workers`` > 1, large batches are split across processes.
+
+    A child that fails for any reason is not trusted: its share is rendered here instead.
+    """
+    global _job
+    if workers <= 1 or len(letters) < PARALLEL_FROM or not hasattr(os, "fork"):
+        for letter in letters:
+            renderer.render(letter)
+        return
+    size = -(-len(letters) // workers)
+    bounds = [(start, min(start + size, len(letters))) for start in range(0, len(letters), size)]
+    _job = (renderer, letters)
+    gc.freeze()  # what exists now is shared with the children, and never collected by them
+    try:
+        children = [(b, *_forked(b)) for b in bounds[1:]]
+        _render_slice(bounds[0])
+        for (start, end), pid, read_end in children:
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            if status != 0 or not data:
+                for letter in letters[start:end]:
+                    renderer.render(letter)
+                continue
+            for letter, (subject, text, html, problems) in zip(
+                letters[start:end], pickle.loads(data), strict=True
+            ):
+                letter.subject, letter.text, letter.html = subject, text, html
+                letter.problems.extend(problems)
+    finally:
+        _job = None
+        gc.unfreeze()
+
+
 def _check(letter: Letter, kind: LetterKind) -> None:
     recipient = letter.recipient
     for path in kind.requires:
@@ -170,11 +247,13 @@ def prepare(
     filters: Filters | None = None,
     skip: Iterable[str] = (),
     resend: bool = False,
+    workers: int = 1,
 ) -> Batch:
     """Render the letter for every recipient the filters select, and check the whole batch.
 
     ``skip`` holds e-mail addresses or recipient keys to leave out; ``resend`` sends letters
-    the ledger says were delivered already (the way to send an update of a stale letter).
+    the ledger says were delivered already (the way to send an update of a stale letter);
+    ``workers`` > 1 renders a large batch on several cores (see :func:`render_all`).
     """
     recipients = kind.select(register, now, filters or Filters())
     renderer = Renderer(environment, kind)
@@ -185,14 +264,16 @@ def prepare(
     calendars: dict[int, tuple[CalendarFile, str]] = {}
     skipped = {s.casefold() for s in skip}
     seen: dict[str, str] = {}
-    letters = []
-    for recipient in recipients:
-        letter = Letter(recipient)
-        letters.append(letter)
-        if recipient.key.casefold() in skipped or recipient.email.casefold() in skipped:
+    letters = [Letter(recipient) for recipient in recipients]
+    for letter in letters:
+        r = letter.recipient
+        if r.key.casefold() in skipped or r.email.casefold() in skipped:
             letter.state = State.SKIPPED
+    render_all(renderer, [x for x in letters if x.state is not State.SKIPPED], workers)
+    for letter in letters:
+        if letter.state is State.SKIPPED:
             continue
-        renderer.render(letter)
+        recipient = letter.recipient
         calendar_text = ""
         if kind.calendar and recipient.cohort is not None:
             if recipient.cohort not in calendars:
@@ -220,4 +301,4 @@ def prepare(
             if not resend:
                 same = delivered.content_hash == letter.content_hash
                 letter.state = State.SENT if same else State.STALE
-    return Batch(kind, letters, now)
+    return Batch(kind, letters, now, register.programme)

@@ -10,24 +10,25 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import mailbox
 import os
 import re
 import secrets
 import shutil
-import smtplib
-import ssl
 import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kommunestyre.domain.model import Programme
 from kommunestyre.errors import KommunestyreError, ValidationError
 from kommunestyre.letters.batch import Batch, Letter
 from kommunestyre.letters.mail import MessageFactory, address
 from kommunestyre.store.repository import Delivery
+
+if TYPE_CHECKING:
+    import smtplib
 
 Progress = Callable[[int, int], None]  # done, total
 Cancelled = Callable[[], bool]
@@ -159,6 +160,8 @@ def export(
                 if progress:
                     progress(number, len(outgoing))
         else:
+            import mailbox
+
             box = mailbox.mbox(staging / "letters.mbox", create=True)
             box.lock()
             try:
@@ -241,6 +244,9 @@ class SendReport:
 
 
 def _connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
+    import smtplib  # here, not at the top: it loads ssl, which exports do not need
+    import ssl
+
     context = ssl.create_default_context(cafile=str(settings.ca_file) if settings.ca_file else None)
     port = settings.port or DEFAULT_PORT[settings.security]
     try:
@@ -285,6 +291,8 @@ def send(
 ) -> SendReport:
     """Send each message; one that fails is reported and the rest go on. What was sent is
     recorded in the ledger every ``chunk`` messages and at the end, whatever happens."""
+    import smtplib
+
     settings.checked()
     report = SendReport()
     pending: list[Outgoing] = []

@@ -158,6 +158,7 @@ class MessageFactory:
         self.domain = domain
         self._skeletons: dict[str | None, Skeleton] = {}
         self._subjects: dict[str, bytes] = {}
+        self._dates: dict[datetime, bytes] = {}
         self._token = secrets.token_hex(6)
         self._count = 0
 
@@ -166,6 +167,12 @@ class MessageFactory:
         if key not in self._skeletons:
             self._skeletons[key] = _skeleton(calendar)
         return self._skeletons[key]
+
+    def _date(self, when: datetime) -> bytes:
+        line = self._dates.get(when)
+        if line is None:  # a batch is made at one moment: one Date for all its letters
+            line = self._dates[when] = f"Date: {format_datetime(when)}\r\n".encode("ascii")
+        return line
 
     def message_id(self) -> str:
         self._count += 1
@@ -191,7 +198,8 @@ class MessageFactory:
                 self.sender_line,
                 address_header("To", to),
                 subject_line,
-                f"Date: {format_datetime(when)}\r\nMessage-ID: {message_id}\r\n".encode("ascii"),
+                self._date(when),
+                f"Message-ID: {message_id}\r\n".encode("ascii"),
                 parts.head,
                 b"\r\n",
                 parts.before_text,

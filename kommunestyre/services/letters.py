@@ -54,10 +54,10 @@ class LetterService:
         *,
         skip: tuple[str, ...] = (),
         resend: bool = False,
+        workers: int = 1,
     ) -> Batch:
         kind = letter_kind(letter)
-        register = self.repository.load()
-        ledger = self.repository.ledger()
+        register, ledger = self.repository.load_with_ledger(kind.key)
         return prepare(
             self.environment,
             kind,
@@ -67,14 +67,12 @@ class LetterService:
             filters=filters,
             skip=skip,
             resend=resend,
+            workers=workers,
         )
 
     def _record(self, batch: Batch, deliveries: list[Delivery], what: str) -> None:
-        if not deliveries:
-            return
-        with self.repository.change() as change:
-            change.record(deliveries)
-            change.log("letters", f"{len(deliveries)} '{batch.kind.key}' letter(s) {what}")
+        summary = f"{len(deliveries)} '{batch.kind.key}' letter(s) {what}"
+        self.repository.record(deliveries, summary)
 
     def export(
         self,
@@ -85,8 +83,7 @@ class LetterService:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> ExportReport:
-        programme = self.repository.load().programme
-        outgoing = build_messages(batch, programme)
+        outgoing = build_messages(batch, batch.programme)
         report = export(batch, outgoing, target, fmt, progress=progress, cancelled=cancelled)
         self._record(batch, report.deliveries, f"exported to {target}")
         return report
@@ -100,7 +97,7 @@ class LetterService:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> SendReport:
-        programme = self.repository.load().programme
+        programme = batch.programme
         outgoing = build_messages(batch, programme)
         return send(
             batch,

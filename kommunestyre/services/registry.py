@@ -245,8 +245,9 @@ class Registry:
         """GDPR erasure: the person is removed from the register and from the history's text."""
         with self._change() as change:
             change.expect("participant", participant_id, rev)
+            email = change.register.participant(participant_id).details.email
             outcome = rules.erase_participant(change.register, participant_id, change.now)
-            change.forget_in_history(participant_id)
+            change.forget_in_history(participant_id, email)
             outcome.summary += " (and the backups that held it)"
             change.log("erase", "; ".join(outcome.lines()), participants=_promoted_ids(outcome))
         self.database.drop_backups()

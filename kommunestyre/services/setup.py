@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from kommunestyre.clock import Clock, system_clock
-from kommunestyre.definition import load_programme
 from kommunestyre.errors import DatabaseNotFound
 from kommunestyre.locations import DatabaseLocation
 from kommunestyre.resources import cohorts_dir
@@ -22,6 +21,8 @@ def init_database(
     clock: Clock = system_clock,
 ) -> Repository:
     """A new database holding the programme in ``definition`` (the shipped ``cohorts/``)."""
+    from kommunestyre.definition import load_programme  # only needed to create one
+
     programme = load_programme(definition or cohorts_dir())
     repository = Repository(Database(path), clock=clock)
     repository.create(programme, overwrite=force)

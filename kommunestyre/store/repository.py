@@ -195,7 +195,7 @@ class Change:
         self._states = {"directorates": directorate_states, "participants": participant_states}
         self._history: list[dict[str, Any]] = []
         self._forget: set[int] = set()
-        self._deliveries: list[Delivery] = []
+        self._forget_emails: set[str] = set()
 
     def expect(self, kind: RecordKind, key: int, rev: int) -> None:
         """Refuse the change if the record is gone or was changed since revision ``rev``."""
@@ -227,16 +227,15 @@ class Change:
             }
         )
 
-    def record(self, deliveries: Iterable[Delivery]) -> None:
-        """Add letters that were exported or sent to the ledger."""
-        self._deliveries.extend(deliveries)
-
-    def forget_in_history(self, participant_id: int) -> None:
-        """GDPR erasure: history entries about the person lose their text when this commits.
+    def forget_in_history(self, participant_id: int, email: str = "") -> None:
+        """GDPR erasure: history entries about the person lose their text when this commits, and
+        the ledger forgets their address (under any recipient it was sent to).
 
         (A participant record that disappears in this change is forgotten in any case.)
         """
         self._forget.add(participant_id)
+        if email:
+            self._forget_emails.add(email.casefold())
 
     def _sync(
         self,
@@ -285,8 +284,13 @@ class Change:
         if ids:
             history.update(scrub, doc_ids=ids)
         keys = {f"participant:{pid}" for pid in erased_set}
+        emails = self._forget_emails
         ledger = self.db.table("ledger")
-        ids = [d.doc_id for d in ledger.all() if d.get("recipient") in keys]
+        ids = [
+            d.doc_id
+            for d in ledger.all()
+            if d.get("recipient") in keys or d.get("email", "").casefold() in emails
+        ]
         if ids:
             ledger.update({"email": ""}, doc_ids=ids)
 
@@ -318,8 +322,6 @@ class Change:
             self.db.table("counters").update(counters, doc_ids=[SETTINGS_ID])
         if self._history:
             self.db.table("history").insert_multiple(self._history)
-        if self._deliveries:
-            self.db.table("ledger").insert_multiple(_encode_delivery(d) for d in self._deliveries)
 
 
 def _decode_register(tables: Tables) -> Register:
@@ -353,6 +355,12 @@ def _unreadable_is_corrupt(path: Any) -> Iterator[None]:
         ) from None
 
 
+def _ledger_of(tables: Tables, letter: str | None) -> list[Delivery]:
+    docs = tables.get("ledger", {})
+    keys = [k for k, d in docs.items() if letter is None or d.get("letter") == letter]
+    return [_decode_delivery(docs[k]) for k in sorted(keys, key=int)]
+
+
 class Repository:
     """Loads and changes the register stored in one :class:`Database`."""
 
@@ -377,11 +385,36 @@ class Repository:
         with gc_paused(), _unreadable_is_corrupt(self.database.path):
             return _decode_register(tables), Database.generation(tables)
 
-    def ledger(self) -> list[Delivery]:
-        """Every letter delivered, oldest first."""
-        docs = self.database.read().get("ledger", {})
+    def record(self, deliveries: Iterable[Delivery], summary: str) -> None:
+        """Add deliveries to the ledger (and a line to the history) in one locked write, without
+        decoding the register: a batch of thousands of letters is one quick transaction."""
+        entries = [_encode_delivery(d) for d in deliveries]
+        if not entries:
+            return
+        with self.database.transaction() as db:
+            db.table("ledger").insert_multiple(entries)
+            db.table("history").insert(
+                {
+                    "at": self.clock().isoformat(),
+                    "user": self.user,
+                    "action": "letters",
+                    "summary": summary,
+                    "participants": [],
+                    "directorates": [],
+                }
+            )
+
+    def load_with_ledger(self, letter: str | None = None) -> tuple[Register, list[Delivery]]:
+        """The register and the ledger (or one letter's part of it), from one read of the file."""
+        tables = self.database.read()
+        with gc_paused(), _unreadable_is_corrupt(self.database.path):
+            return _decode_register(tables), _ledger_of(tables, letter)
+
+    def ledger(self, letter: str | None = None) -> list[Delivery]:
+        """Every letter delivered (or only those of one ``letter``), oldest first."""
+        tables = self.database.read()
         with _unreadable_is_corrupt(self.database.path):
-            return [_decode_delivery(docs[k]) for k in sorted(docs, key=int)]
+            return _ledger_of(tables, letter)
 
     def history(self, limit: int | None = None) -> list[HistoryEntry]:
         """The change log, newest first."""

@@ -11,7 +11,7 @@ import pytest
 from kommunestyre.clock import local
 from kommunestyre.letters.batch import State
 from kommunestyre.letters.catalogue import LETTERS, Filters
-from kommunestyre.letters.environment import FILTERS, make_environment
+from kommunestyre.letters.environment import FILTERS
 from kommunestyre.resources import templates_dir
 from kommunestyre.services.letters import LetterService
 from kommunestyre.store.repository import Repository
@@ -120,32 +120,15 @@ def test_sandbox_escapes_fail(repository: Repository, tmp_path: Path, escape: st
 
 
 def test_html_is_escaped_and_text_is_not(repository: Repository) -> None:
-    register = repository.load()
-    contact = register.contact(751)
-    env = make_environment()
-    html = env.get_template("_signature.html").render(
-        coordinator={
-            "name": "<b>A & B</b>",
-            "title": "",
-            "organisation": "",
-            "phone": "",
-            "email": "x@y.dk",
-        },
-        programme={"name": "P", "organisers": []},
-    )
-    assert "&lt;b&gt;A &amp; B&lt;/b&gt;" in html
-    text = env.get_template("_signature.txt").render(
-        coordinator={
-            "name": "<b>A & B</b>",
-            "title": "",
-            "organisation": "",
-            "phone": "",
-            "email": "x@y.dk",
-        },
-        programme={"name": "P", "organisers": []},
-    )
-    assert "<b>A & B</b>" in text
-    del contact
+    with repository.change() as change:
+        change.register.contact(101).name = "Bo <b>Bold</b> & Co"
+    [copenhagen] = [
+        x
+        for x in LetterService(repository).prepare("invitation").letters
+        if x.recipient.key == "contact:101"
+    ]
+    assert "Kære Bo <b>Bold</b> & Co" in copenhagen.text
+    assert "<p>Kære Bo &lt;b&gt;Bold&lt;/b&gt; &amp; Co</p>" in copenhagen.html
 
 
 def test_the_shipped_templates_folder_has_every_part() -> None:
