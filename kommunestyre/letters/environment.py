@@ -43,6 +43,23 @@ class TemplatesNotFound(KommunestyreError):
     title = "Templates"
 
 
+class LetterEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, with a shortcut for the plain dicts our letters are given.
+
+    ``cohort.venue`` on a dict makes Jinja try the attribute first, fail with an exception and
+    then read the key: the sandbox returns the key's value unchecked in that case anyway, so for
+    a dict that has the key we read it directly. Everything else takes the sandbox's own path.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def make_environment(own_templates: Path | None = None) -> ImmutableSandboxedEnvironment:
     """Templates from ``own_templates`` (if given) override the built-in ones by name."""
     folders = []
@@ -51,7 +68,7 @@ def make_environment(own_templates: Path | None = None) -> ImmutableSandboxedEnv
             raise TemplatesNotFound(f"{own_templates} is not a folder of letter templates")
         folders.append(FileSystemLoader(own_templates))
     folders.append(FileSystemLoader(templates_dir()))
-    environment = ImmutableSandboxedEnvironment(
+    environment = LetterEnvironment(
         loader=ChoiceLoader(folders),
         undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html",), default=False),
