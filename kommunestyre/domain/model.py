@@ -309,6 +309,13 @@ class Register:
                 return directorate
         return None
 
+    def invitation_status(self, code: int) -> str:
+        """Where a municipality stands: "registered", "declined" or "not registered"."""
+        if self.directorate_of_municipality(code) is not None:
+            return "registered"
+        contact = self.contacts.get(code)
+        return "declined" if contact is not None and contact.declined else "not registered"
+
     def contact(self, code: int) -> MunicipalityContact:
         """The municipality's contact (an empty one if none was recorded yet)."""
         return self.contacts.setdefault(code, MunicipalityContact(code))

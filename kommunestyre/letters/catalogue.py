@@ -136,11 +136,7 @@ def _invitation(register: Register, now: datetime, filters: Filters) -> list[Rec
     recipients = []
     for code in sorted(register.contacts):
         contact = register.contacts[code]
-        registered = register.directorate_of_municipality(code) is not None
-        status = (
-            "registered" if registered else "declined" if contact.declined else "not registered"
-        )
-        if wanted != "all" and status != wanted:
+        if wanted != "all" and register.invitation_status(code) != wanted:
             continue
         context = _common(programme, contact.name, contact.title, contact.email)
         context["municipality"] = _municipality(code)

@@ -109,9 +109,15 @@ class ExportReport:
     deliveries: list[Delivery] = field(default_factory=list)
 
 
-def _staging(target: Path) -> Path:
+def check_target(target: Path) -> Path:
+    """An export goes into a new or empty folder, never over earlier files."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise DeliveryError(f"{target} already exists and is not empty; choose a new folder")
+    return target
+
+
+def _staging(target: Path) -> Path:
+    check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
     staging.mkdir(mode=0o700)
@@ -277,6 +283,15 @@ def _connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
     return smtp
 
 
+def _pause(seconds: float, cancelled: Cancelled | None) -> None:
+    """Wait between messages (the rate limit), but stop waiting at once when cancelled."""
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        if cancelled and cancelled():
+            return
+        time.sleep(min(left, 0.05))
+
+
 def send(
     batch: Batch,
     outgoing: list[Outgoing],
@@ -327,7 +342,7 @@ def send(
             if progress:
                 progress(number, len(outgoing))
             if gap and number < len(outgoing):
-                time.sleep(max(0.0, gap - (time.monotonic() - started)))
+                _pause(gap - (time.monotonic() - started), cancelled)
     finally:
         if pending:
             record(deliveries(batch, pending, "smtp", [settings.address] * len(pending)))

@@ -260,9 +260,13 @@ class Registry:
         with self._change() as change:
             change.expect("contact", code, rev)
             current = change.register.contact(code)
+            town = by_code(code).name
+            if current.declined != clean.declined:
+                summary = f"{town} marked as {'declined' if clean.declined else 'not declined'}"
+            else:
+                summary = f"contact of {town} updated"
             current.name, current.title, current.email = clean.name, clean.title, clean.email
             current.declined, current.notes = clean.declined, clean.notes
-            summary = f"contact of {by_code(code).name} updated"
             change.log("contact", summary)
         return Result(summary, record_id=code)
 

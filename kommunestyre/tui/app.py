@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -21,11 +22,16 @@ from kommunestyre.tui.flows import Flows
 from kommunestyre.tui.modals.help import HelpScreen
 from kommunestyre.tui.screens.base import SCREENS, BaseScreen
 from kommunestyre.tui.screens.cohort import CohortScreen
+from kommunestyre.tui.screens.contacts import ContactsScreen
 from kommunestyre.tui.screens.history import HistoryScreen
+from kommunestyre.tui.screens.letters import LettersScreen
 from kommunestyre.tui.screens.networks import NetworksScreen
 from kommunestyre.tui.screens.overview import OverviewScreen
 from kommunestyre.tui.screens.pricing import PricingScreen
 from kommunestyre.tui.screens.register import RegisterScreen
+
+if TYPE_CHECKING:
+    from kommunestyre.services.letters import LetterService
 
 ErrorHandler = Callable[[KommunestyreError], None]
 
@@ -39,6 +45,8 @@ class KommunestyreApp(App[None]):
         "cohort": CohortScreen,
         "networks": NetworksScreen,
         "pricing": PricingScreen,
+        "letters": LettersScreen,
+        "contacts": ContactsScreen,
         "history": HistoryScreen,
     }
     BINDINGS = [
@@ -66,6 +74,7 @@ class KommunestyreApp(App[None]):
         self.snapshot: Snapshot = snapshot or registry.snapshot()
         self.current_cohort = self.snapshot.register.programme.cohorts[0].number
         self.flows = Flows(self)
+        self._letters: LetterService | None = None
 
     def on_mount(self) -> None:
         self.switch_mode("overview")
@@ -126,6 +135,21 @@ class KommunestyreApp(App[None]):
         for line in result.promotions:
             self.notify(line, title="Promoted from the waiting list", timeout=8)
         return result
+
+    @property
+    def letters(self) -> LetterService:
+        """The letter service, made on first use with a repository of its own: its workers run
+        in threads and must not share the app's record memo."""
+        if self._letters is None:
+            from kommunestyre.services.letters import LetterService
+            from kommunestyre.store.database import Database
+            from kommunestyre.store.repository import Repository
+
+            main = self.registry.repository
+            db = main.database
+            own = Database(db.path, lock_timeout=db.lock_timeout, backups=db.backups)
+            self._letters = LetterService(Repository(own, clock=main.clock, user=main.user))
+        return self._letters
 
     # -- actions -------------------------------------------------------------------------------
 

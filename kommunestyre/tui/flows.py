@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.screen import ModalScreen
 
-from kommunestyre.domain.model import InvoiceDetails, Participant, ParticipantDetails, Register
+from kommunestyre.domain.model import (
+    InvoiceDetails,
+    MunicipalityContact,
+    Participant,
+    ParticipantDetails,
+    Register,
+)
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.domain.rules import participant_label
 from kommunestyre.errors import KommunestyreError, UnknownRecord
@@ -20,6 +26,7 @@ from kommunestyre.services.registry import CohortSettings, Registry, Result
 from kommunestyre.tui.modals.choose_cohort import ChooseCohortModal
 from kommunestyre.tui.modals.cohort_form import CohortForm
 from kommunestyre.tui.modals.confirm import ConfirmModal
+from kommunestyre.tui.modals.contact_form import ContactForm
 from kommunestyre.tui.modals.directorate_form import DirectorateDraft, DirectorateForm
 from kommunestyre.tui.modals.invoice_form import InvoiceForm
 from kommunestyre.tui.modals.participant_form import ParticipantForm
@@ -266,3 +273,33 @@ class Flows:
             SpeakersModal(number, cohort.speakers),
             lambda speakers: self.registry.set_speakers(number, rev, speakers),
         )
+
+    # -- municipality contacts -------------------------------------------------------------------
+
+    def edit_contact(
+        self,
+        code: int,
+        typed: MunicipalityContact | None = None,
+        error: KommunestyreError | None = None,
+    ) -> None:
+        current = self.register.contacts.get(code) or MunicipalityContact(code)
+        rev = current.rev
+        form = ContactForm(f"Contact: {by_code(code).name}", typed or current, error=error)
+        self._form(
+            form,
+            lambda contact: self.registry.edit_contact(code, rev, contact),
+            lambda contact, e: self.edit_contact(code, contact, e),
+        )
+
+    def toggle_declined(self, code: int) -> None:
+        current = self.register.contacts.get(code) or MunicipalityContact(code)
+        changed = MunicipalityContact(
+            code,
+            current.name,
+            current.title,
+            current.email,
+            not current.declined,
+            current.notes,
+            current.rev,
+        )
+        self.app.apply(lambda: self.registry.edit_contact(code, current.rev, changed))

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -42,6 +43,16 @@ async def fill(pilot: Pilot, selector: str, text: str) -> None:
     await pilot.press("end", "ctrl+u")
     if text:
         await pilot.press(*text)
+    await pilot.pause()
+
+
+async def paste(pilot: Pilot, selector: str, text: str) -> None:
+    """Focus an input, clear it and paste ``text`` (as a terminal delivers a paste)."""
+    widget = pilot.app.screen.query_one(selector, Input)
+    widget.focus()
+    await pilot.pause()
+    await pilot.press("end", "ctrl+u")
+    widget.post_message(events.Paste(text))
     await pilot.pause()
 
 

@@ -22,6 +22,7 @@ class FormModal(ModalScreen[ResultT | None], Generic[ResultT]):
     :meth:`compose_buttons`, and build their result in :meth:`result`."""
 
     FORM_ID = "form"
+    SAVE_LABEL = "Save"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
@@ -35,7 +36,7 @@ class FormModal(ModalScreen[ResultT | None], Generic[ResultT]):
         yield Static(id="form-error", classes="form-error")
         with Horizontal(classes="buttons"):
             yield from extra
-            yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+            yield Button(f"{self.SAVE_LABEL} (ctrl+s)", id="save", variant="primary", compact=True)
             yield Button("Cancel (esc)", id="cancel", compact=True)
 
     def on_mount(self) -> None:

@@ -21,6 +21,8 @@ SCREENS: list[tuple[str, str, str]] = [
     ("networks", "4", "Networks"),
     ("pricing", "5", "Pricing"),
     ("history", "6", "History"),
+    ("letters", "7", "Letters"),
+    ("contacts", "8", "Contacts"),
 ]
 
 

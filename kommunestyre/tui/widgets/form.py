@@ -54,8 +54,10 @@ class FormField(Vertical):
         check: Check | None = None,
         placeholder: str = "",
         suggester: Suggester | None = None,
+        password: bool = False,
     ) -> None:
         super().__init__(id=f"field-{name.replace('.', '-')}", classes="form-field")
+        self.password = password
         self.label = label
         self.field_name = name
         self.initial = value
@@ -72,6 +74,7 @@ class FormField(Vertical):
                 validators=[DomainCheck(self.check)] if self.check else None,
                 validate_on=["changed", "submitted", "blur"],
                 suggester=self.suggester,
+                password=self.password,
                 compact=True,
                 id=f"input-{self.field_name.replace('.', '-')}",
             )

@@ -50,6 +50,8 @@ class VirtualTable(ScrollView, can_focus=True):
         "virtual-table--cursor",
         "virtual-table--section",
         "virtual-table--muted",
+        "virtual-table--warning",
+        "virtual-table--error",
     }
 
     DEFAULT_CSS = """
@@ -61,6 +63,8 @@ class VirtualTable(ScrollView, can_focus=True):
     }
     VirtualTable > .virtual-table--section { text-style: bold; color: $accent; }
     VirtualTable > .virtual-table--muted { color: $text-muted; }
+    VirtualTable > .virtual-table--warning { color: $warning; text-style: bold; }
+    VirtualTable > .virtual-table--error { color: $error; }
     """
 
     cursor_row: reactive[int] = reactive(0)
@@ -95,7 +99,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.keys: list[Hashable] = []
         self.rows: list[Sequence[str]] = []
-        self.kinds: list[str] = []  # "", "section" or "muted" per row
+        self.kinds: list[str] = []  # "", "section", "muted", "warning" or "error" per row
         self.sort_column: str | None = None
         self.sort_reverse = False
 

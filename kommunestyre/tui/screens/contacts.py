@@ -1,0 +1,139 @@
+"""The municipalities' contacts: who each invitation goes to, and where each municipality stands."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Select, Static
+
+from kommunestyre.domain.model import MunicipalityContact, Register
+from kommunestyre.domain.municipalities import all_municipalities
+from kommunestyre.services.registry import Snapshot
+from kommunestyre.tui.screens.base import BaseScreen
+from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
+
+COLUMNS = [
+    Column("municipality", "Municipality", 16),
+    Column("name", "Contact"),
+    Column("title", "Title", hide_below=100),
+    Column("email", "E-mail"),
+    Column("status", "Status", 18),
+    Column("notes", "Notes", hide_below=120),
+]
+
+STATUS_OPTIONS = [
+    ("Every status", ""),
+    ("Not registered", "not registered"),
+    ("Registered", "registered"),
+    ("Declined", "declined"),
+    ("No e-mail yet", "no e-mail"),
+]
+
+
+def contact_rows(register: Register) -> list[tuple[int, tuple[str, ...], str]]:
+    """(municipality code, cells, status) for all 98 municipalities, by name."""
+    rows = []
+    for municipality in sorted(all_municipalities(), key=lambda m: m.name):
+        code = municipality.code
+        c = register.contacts.get(code) or MunicipalityContact(code)
+        status = register.invitation_status(code)
+        shown = status
+        if status == "registered":
+            directorate = register.directorate_of_municipality(code)
+            shown = f"registered, hold {directorate.cohort}" if directorate else status
+        cells = (municipality.name, c.name, c.title, c.email, shown, c.notes)
+        rows.append((code, cells, status))
+    return rows
+
+
+class ContactsScreen(BaseScreen):
+    MODE = "contacts"
+    PURPOSE = (
+        "Each municipality's contact (usually the municipal director): invitations go to them. "
+        "Mark a municipality that said no thanks as declined, and invitations leave it out."
+    )
+    BINDINGS = [
+        Binding("e", "edit", "Edit", id="contacts.edit", tooltip="Edit the contact"),
+        Binding(
+            "d",
+            "toggle_declined",
+            "Declined",
+            id="contacts.declined",
+            tooltip="Mark or unmark the municipality as having declined",
+        ),
+        Binding("slash", "focus_filter", "Filter", key_display="/", id="contacts.filter"),
+        Binding("escape", "focus_table", "Table", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple[int, tuple[str, ...], str]] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="filters"):
+            yield Input(
+                placeholder="Filter: municipality, name or e-mail", id="filter", compact=True
+            )
+            yield Select(
+                STATUS_OPTIONS, value="", allow_blank=False, id="filter-status", compact=True
+            )
+        yield VirtualTable(COLUMNS, id="contacts")
+        yield Static(id="count", classes="status-line")
+
+    def on_mount(self) -> None:
+        self.table.focus()
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    def show(self, snapshot: Snapshot) -> None:
+        self.rows = contact_rows(snapshot.register)
+        self.apply_filter()
+
+    @on(Input.Changed, "#filter")
+    @on(Select.Changed, "#filter-status")
+    def apply_filter(self) -> None:
+        words = self.query_one("#filter", Input).value.casefold().split()
+        wanted = self.query_one("#filter-status", Select).value
+        shown = []
+        for code, cells, status in self.rows:
+            if wanted == "no e-mail" and cells[3]:
+                continue
+            if wanted and wanted != "no e-mail" and status != wanted:
+                continue
+            text = " ".join(cells[:4]).casefold()
+            if all(word in text for word in words):
+                shown.append((code, cells))
+        self.table.set_rows([code for code, _ in shown], [cells for _, cells in shown])
+        with_email = sum(1 for _, cells, _ in self.rows if cells[3])
+        self.query_one("#count", Static).update(
+            f"{len(shown)} of {len(self.rows)} municipalities · {with_email} have a contact e-mail"
+        )
+
+    @on(Input.Submitted, "#filter")
+    def action_focus_table(self) -> None:
+        self.table.focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def _selected(self) -> int | None:
+        key = self.table.cursor_key
+        if not isinstance(key, int):
+            self.app.bell()
+            return None
+        return key
+
+    @on(VirtualTable.RowSelected)
+    def action_edit(self) -> None:
+        code = self._selected()
+        if code is not None:
+            self.kapp.flows.edit_contact(code)
+
+    def action_toggle_declined(self) -> None:
+        code = self._selected()
+        if code is not None:
+            self.kapp.flows.toggle_declined(code)

@@ -1,0 +1,463 @@
+"""Letters: choose a letter and its recipients, read every letter before it leaves, see what
+the pre-flight found, then export or send in the background, and look in the ledger.
+
+Rendering, export and sending run in thread workers on the app's letter service (which has its
+own repository, so a worker never shares the app's record memo). A running export or send can
+be cancelled; what had left by then is in the ledger.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import ProgressBar, Select, Static
+
+from kommunestyre.errors import KommunestyreError
+from kommunestyre.formats import short_date
+from kommunestyre.letters.catalogue import LETTERS, Filters, letter_kind
+from kommunestyre.services.registry import Snapshot
+from kommunestyre.tui.modals.confirm import ConfirmModal
+from kommunestyre.tui.screens.base import BaseScreen
+from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
+
+if TYPE_CHECKING:
+    from kommunestyre.letters.batch import Batch, Letter
+    from kommunestyre.letters.delivery import SmtpSettings
+
+COLUMNS = [
+    Column("state", "State", 8),
+    Column("recipient", "Recipient"),
+    Column("email", "E-mail"),
+    Column("cohort", "Hold", 4, align_right=True),
+    Column("note", "Pre-flight", hide_below=110),
+]
+
+#: The row colour of each pre-flight state.
+STATE_KIND = {"error": "error", "stale": "warning", "sent": "muted", "skipped": "muted"}
+
+
+class Job(NamedTuple):
+    """An export or send: the selection when it started, and its stop signal."""
+
+    letter: str
+    filters: Filters
+    skip: tuple[str, ...]
+    resend: bool
+    stop: threading.Event
+
+
+def letter_note(letter: Letter) -> str:
+    """The pre-flight column: the problem, or when the letter was delivered."""
+    if letter.problems:
+        return "; ".join(letter.problems)
+    if letter.state.value == "skipped":
+        return "skipped on request (x)"
+    if letter.delivered is not None:
+        d = letter.delivered
+        when = f"{short_date(d.at.date())} {d.at:%H:%M}"
+        changed = ", changed since" if letter.state.value == "stale" else ""
+        return f"{d.channel} {when}{changed}"
+    return ""
+
+
+def preview_text(letter: Letter, html: bool) -> Text:
+    """One letter as the recipient will get it: the envelope, then the text or the HTML source."""
+    r = letter.recipient
+    out = Text()
+    out.append("To: ", "bold")
+    out.append(f"{r.name or '(no name)'} <{r.email or 'no e-mail'}>\n")
+    out.append("Subject: ", "bold")
+    out.append(f"{letter.subject}\n")
+    if letter.calendar is not None:
+        out.append("Attachment: ", "bold")
+        out.append(f"{letter.calendar.filename} (calendar: the seminar and the follow-up day)\n")
+    out.append("State: ", "bold")
+    out.append(f"{letter.state.value}\n", "red" if letter.problems else "")
+    for problem in letter.problems:
+        out.append(f"  ! {problem}\n", "red")
+    out.append(f"── {'HTML source' if html else 'plain text'} (h switches) ──\n", "dim")
+    out.append(letter.html if html else letter.text)
+    return out
+
+
+class LettersScreen(BaseScreen):
+    MODE = "letters"
+    PURPOSE = (
+        "Letters: choose a letter and its recipients (hold, field, status), step through every "
+        "letter as it will be sent, and see the pre-flight (missing values, bad addresses, "
+        "duplicates, letters already sent or stale). Export or send only when it is clean; "
+        "skip a recipient on purpose with x. The ledger lists what left, stale letters marked."
+    )
+    BINDINGS = [
+        Binding("e", "export", "Export", id="letters.export", tooltip="Export .eml files or mbox"),
+        Binding("m", "send", "Send", id="letters.send", tooltip="Send by SMTP (asks first)"),
+        Binding("x", "skip", "Skip", id="letters.skip", tooltip="Leave the recipient out, or back"),
+        Binding(
+            "r",
+            "resend",
+            "Resend",
+            id="letters.resend",
+            tooltip="Include letters already delivered (to send an update of a stale one)",
+        ),
+        Binding("h", "toggle_html", "Text/HTML", id="letters.html", tooltip="Preview the HTML"),
+        Binding("n", "step(1)", "Next", show=False),
+        Binding("p", "step(-1)", "Previous", show=False),
+        Binding("l", "ledger", "Ledger", id="letters.ledger", tooltip="What left, stale marked"),
+        Binding("c", "cancel_job", "Stop", id="letters.cancel", tooltip="Stop the running job"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batch: Batch | None = None
+        self.skip: set[str] = set()
+        self.resend = False
+        self.show_html = False
+        self.job: threading.Event | None = None  # set when the running job should stop
+        self.smtp: SmtpSettings | None = None  # the last settings used, for this session
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="filters"):
+            yield Select(
+                [(k.title, k.key) for k in LETTERS.values()],
+                value=next(iter(LETTERS)),
+                allow_blank=False,
+                id="letter",
+                compact=True,
+            )
+            yield Select(
+                [("All cohorts", 0)], value=0, allow_blank=False, id="letter-cohort", compact=True
+            )
+            yield Select(
+                [("All fields", "")], value="", allow_blank=False, id="letter-field", compact=True
+            )
+            yield Select([("", "")], value="", allow_blank=False, id="letter-status", compact=True)
+        yield Static(id="preflight", classes="status-line")
+        with Horizontal(id="letter-body"):
+            yield VirtualTable(COLUMNS, id="recipients")
+            with VerticalScroll(id="preview"):
+                yield Static(id="preview-text")
+        with Horizontal(id="job"):
+            yield Static(id="job-label")
+            yield ProgressBar(id="job-progress", show_eta=False)
+
+    def on_mount(self) -> None:
+        programme = self.kapp.snapshot.register.programme
+        self.query_one("#letter-cohort", Select).set_options(
+            [("All cohorts", 0), *((f"Hold {c.number}", c.number) for c in programme.cohorts)]
+        )
+        self.query_one("#letter-field", Select).set_options(
+            [("All fields", ""), *((f.label, f.key) for f in programme.fields)]
+        )
+        self._set_statuses()
+        self.query_one("#job").display = False
+        self.table.focus()
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    # -- choosing ----------------------------------------------------------------------------------
+
+    def _set_statuses(self) -> None:
+        kind = letter_kind(str(self.query_one("#letter", Select).value))
+        status = self.query_one("#letter-status", Select)
+        status.set_options([(f"Recipients: {s}", s) for s in kind.statuses])
+        status.value = kind.statuses[0]
+
+    @on(Select.Changed, "#letter")
+    def letter_changed(self) -> None:
+        self.skip.clear()
+        self.resend = False
+        self._set_statuses()
+        self.refresh_batch()
+
+    @on(Select.Changed, "#letter-cohort, #letter-field, #letter-status")
+    def filters_changed(self) -> None:
+        self.refresh_batch()
+
+    def selection(self) -> tuple[str, Filters]:
+        cohort = self.query_one("#letter-cohort", Select).value
+        field = self.query_one("#letter-field", Select).value
+        status = self.query_one("#letter-status", Select).value
+        return str(self.query_one("#letter", Select).value), Filters(
+            cohort=cohort if isinstance(cohort, int) and cohort else None,
+            field=str(field) or None,
+            status=str(status) or None,
+        )
+
+    def show(self, snapshot: Snapshot) -> None:
+        self.refresh_batch()
+
+    def refresh_batch(self) -> None:
+        """Render and check the chosen letters again (in a worker; the newest request wins)."""
+        letter, filters = self.selection()
+        self.query_one("#preflight", Static).update("Checking…")
+        self._prepare(letter, filters, tuple(sorted(self.skip)), self.resend)
+
+    @work(thread=True, exclusive=True, group="prepare")
+    def _prepare(self, letter: str, filters: Filters, skip: tuple[str, ...], resend: bool) -> None:
+        try:
+            batch = self.kapp.letters.prepare(letter, filters, skip=skip, resend=resend)
+        except KommunestyreError as error:
+            self.app.call_from_thread(self._prepare_failed, error)
+            return
+        self.app.call_from_thread(self.show_batch, batch)
+
+    def _prepare_failed(self, error: KommunestyreError) -> None:
+        self.batch = None
+        self.table.set_rows([], [])
+        self.query_one("#preflight", Static).update(Text(f"Cannot prepare: {error}", "red"))
+        self.notify(str(error), title=error.title, severity="error")
+
+    def show_batch(self, batch: Batch) -> None:
+        self.batch = batch
+        keys, rows, kinds = [], [], []
+        for letter in batch.letters:
+            r = letter.recipient
+            keys.append(r.key)
+            rows.append(
+                (letter.state.value, r.label, r.email, str(r.cohort or ""), letter_note(letter))
+            )
+            kinds.append(STATE_KIND.get(letter.state.value, ""))
+        cursor = self.table.cursor_key
+        self.table.set_rows(keys, rows, kinds)
+        if cursor in keys:
+            self.table.move_cursor_to(cursor)
+        self._show_preflight()
+        self.show_preview()
+
+    def _show_preflight(self) -> None:
+        batch = self.batch
+        if batch is None:
+            return
+        line = Text(f"{batch.kind.title}: {batch.summary()}. ")
+        if not batch.letters:
+            line.append("No recipients match.", "yellow")
+        elif not batch.clean:
+            line.append(
+                f"Pre-flight failed for {len(batch.errors)}: fix them or skip them (x).", "red"
+            )
+        elif batch.outgoing:
+            line.append(f"Clean: {len(batch.outgoing)} ready to export or send.", "green")
+        else:
+            line.append("Nothing left to send (r includes letters already delivered).")
+        if self.resend:
+            line.append("  Resend is on.", "bold")
+        self.query_one("#preflight", Static).update(line)
+
+    # -- the letter under the cursor ---------------------------------------------------------------
+
+    def current(self) -> Letter | None:
+        if self.batch is None:
+            return None
+        key = self.table.cursor_key
+        return next((x for x in self.batch.letters if x.recipient.key == key), None)
+
+    @on(VirtualTable.RowHighlighted)
+    def show_preview(self) -> None:
+        letter = self.current()
+        text = self.query_one("#preview-text", Static)
+        if letter is None:
+            text.update("")
+            return
+        if letter.state.value == "skipped":
+            text.update(Text(f"{letter.recipient.label} is skipped; x takes them back."))
+            return
+        text.update(preview_text(letter, self.show_html))
+        self.query_one("#preview", VerticalScroll).scroll_home(animate=False)
+
+    def action_step(self, step: int) -> None:
+        self.table.action_cursor(step)
+
+    def action_toggle_html(self) -> None:
+        self.show_html = not self.show_html
+        self.show_preview()
+
+    def action_skip(self) -> None:
+        letter = self.current()
+        if letter is None:
+            self.app.bell()
+            return
+        key = letter.recipient.key
+        if key in self.skip:
+            self.skip.discard(key)
+        else:
+            self.skip.add(key)
+        self.refresh_batch()
+
+    def action_resend(self) -> None:
+        self.resend = not self.resend
+        self.notify(
+            "Resend on: letters delivered before go out again."
+            if self.resend
+            else "Resend off: letters delivered before are left out.",
+            timeout=3,
+        )
+        self.refresh_batch()
+
+    def action_ledger(self) -> None:
+        self._load_ledger()
+
+    @work(thread=True, exclusive=True, group="ledger")
+    def _load_ledger(self) -> None:
+        from kommunestyre.tui.modals.ledger import LedgerScreen
+
+        try:
+            lines = self.kapp.letters.ledger()
+        except KommunestyreError as error:
+            self.app.call_from_thread(self.notify, str(error), title=error.title, severity="error")
+            return
+        self.app.call_from_thread(self.app.push_screen, LedgerScreen(lines))
+
+    # -- export and send ---------------------------------------------------------------------------
+
+    def _ready(self) -> Batch | None:
+        """The batch, if it may go out now; else say why."""
+        batch = self.batch
+        if self.job is not None:
+            self.notify("A job is running; wait for it or stop it (c).", severity="warning")
+        elif batch is None:
+            self.notify("The letters are still being prepared.", severity="warning")
+        elif not batch.clean:
+            self.notify(
+                f"The pre-flight found problems for {len(batch.errors)} recipient(s). Fix the "
+                "data, or skip those recipients with x.",
+                title="Nothing leaves",
+                severity="error",
+            )
+        elif not batch.outgoing:
+            self.notify("Nothing to send: press r to include letters already delivered.")
+        else:
+            return batch
+        self.app.bell()
+        return None
+
+    def action_export(self) -> None:
+        from kommunestyre.tui.modals.delivery_forms import ExportForm
+
+        batch = self._ready()
+        if batch is None:
+            return
+        stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
+        folder = Path.home() / "kommunestyre-breve" / f"{batch.kind.key}-{stamp}"
+        heading = f"Export {len(batch.outgoing)} letter(s): {batch.kind.title}"
+
+        def chosen(choice: tuple[str, Path] | None) -> None:
+            if choice is not None:
+                self._export(choice[0], choice[1], self._start("Exporting"))
+
+        self.app.push_screen(ExportForm(heading, folder), chosen)
+
+    def action_send(self) -> None:
+        from kommunestyre.tui.modals.delivery_forms import SendForm
+
+        batch = self._ready()
+        if batch is None:
+            return
+        count = len(batch.outgoing)
+
+        def chosen(choice: tuple[SmtpSettings, str | None] | None) -> None:
+            if choice is None:
+                return
+            settings, password = choice
+            self.smtp = settings
+            login = f" as {settings.user}" if settings.user else ""
+            confirm = ConfirmModal(
+                f"Send {count} letter(s)?",
+                f"'{batch.kind.title}' goes to {count} recipient(s) via "
+                f"{settings.address} ({settings.security}){login}. Sent letters cannot be "
+                "called back.",
+                yes="Send",
+            )
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._send(settings, password, self._start("Sending"))
+
+            self.app.push_screen(confirm, answered)
+
+        self.app.push_screen(SendForm(f"Send {count} letter(s) by e-mail", self.smtp), chosen)
+
+    def _start(self, what: str) -> Job:
+        """Show the progress bar; the job carries the selection as it is now."""
+        self.job = threading.Event()
+        self.query_one("#job").display = True
+        self.query_one("#job-label", Static).update(f"{what}… (c stops) ")
+        self.query_one(ProgressBar).update(total=None, progress=0)
+        letter, filters = self.selection()
+        return Job(letter, filters, tuple(sorted(self.skip)), self.resend, self.job)
+
+    def _fresh_batch(self, job: Job) -> Batch:
+        """The selection prepared again right before it leaves, in case the data changed."""
+        batch = self.kapp.letters.prepare(job.letter, job.filters, skip=job.skip, resend=job.resend)
+        if not batch.clean:
+            raise KommunestyreError(
+                "the data changed and the pre-flight now finds problems; nothing left"
+            )
+        return batch
+
+    def _progress(self, done: int, total: int) -> None:
+        """Called from the worker: the bar moves in steps of 1 %, not per letter."""
+        if done == total or done % max(1, total // 100) == 0:
+            bar = self.query_one(ProgressBar)
+            self.app.call_from_thread(bar.update, total=total, progress=done)
+
+    @work(thread=True, exclusive=True, group="delivery")
+    def _export(self, fmt: str, folder: Path, job: Job) -> None:
+        try:
+            batch = self._fresh_batch(job)
+            report = self.kapp.letters.export(
+                batch, folder, fmt, progress=self._progress, cancelled=job.stop.is_set
+            )
+        except KommunestyreError as error:
+            self.app.call_from_thread(self._finished, str(error), "error")
+            return
+        except OSError as error:
+            self.app.call_from_thread(self._finished, f"{folder}: {error.strerror}", "error")
+            return
+        self.app.call_from_thread(
+            self._finished,
+            f"Exported {len(report.deliveries)} letter(s) to {report.folder} "
+            "(manifest.csv lists them).",
+            "information",
+        )
+
+    @work(thread=True, exclusive=True, group="delivery")
+    def _send(self, settings: SmtpSettings, password: str | None, job: Job) -> None:
+        try:
+            batch = self._fresh_batch(job)
+            report = self.kapp.letters.send(
+                batch, settings, password, progress=self._progress, cancelled=job.stop.is_set
+            )
+        except KommunestyreError as error:
+            self.app.call_from_thread(self._finished, str(error), "error")
+            return
+        lines = [f"{report.summary()}."]
+        for item, reason in report.failed[:5]:
+            lines.append(f"{item.letter.recipient.label}: {reason}")
+        if len(report.failed) > 5:
+            lines.append(f"… and {len(report.failed) - 5} more (see the ledger for what left)")
+        severity = "error" if report.failed else "warning" if report.cancelled else "information"
+        self.app.call_from_thread(self._finished, "\n".join(lines), severity)
+
+    def _finished(self, message: str, severity: str) -> None:
+        self.job = None
+        self.query_one("#job").display = False
+        title = "Letters" if severity != "error" else "Letters: not done"
+        self.notify(message, title=title, severity=severity, timeout=10)  # type: ignore[arg-type]
+        self.kapp.reload()  # the ledger changed: this screen prepares again, showing what left
+
+    def action_cancel_job(self) -> None:
+        if self.job is None:
+            self.notify("No export or send is running.", timeout=3)
+            return
+        self.job.set()
+        self.query_one("#job-label", Static).update("Stopping after the current letter… ")
