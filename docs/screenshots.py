@@ -34,6 +34,14 @@ async def main() -> None:
                 await pilot.press(key)
                 await pilot.pause()
                 app.save_screenshot(str(HERE / f"{name}.svg"))
+            await pilot.press("7")
+            await app.workers.wait_for_complete()
+            app.screen.query_one("#letter").value = "practical"
+            await app.workers.wait_for_complete()
+            app.screen.query_one("#letter-cohort").value = 1
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            app.save_screenshot(str(HERE / "letters.svg"))
 
 
 if __name__ == "__main__":
