@@ -245,6 +245,8 @@ class LettersScreen(BaseScreen):
             line.append(
                 f"Pre-flight failed for {len(batch.errors)}: fix them or skip them (x).", "red"
             )
+            if batch.kind.key == "invitation":
+                line.append(" Contacts (8) holds who invitations go to.")
         elif batch.outgoing:
             line.append(f"Clean: {len(batch.outgoing)} ready to export or send.", "green")
         else:
