@@ -126,12 +126,10 @@ class Skeleton:
     after_html: bytes
 
 
-def _skeleton(calendar: CalendarFile | None) -> Skeleton:
-    message = EmailMessage(policy=SMTP)
-    message.set_content(TEXT_MARK + "\n", subtype="plain", charset="utf-8", cte="quoted-printable")
-    message.add_alternative(
-        HTML_MARK + "\n", subtype="html", charset="utf-8", cte="quoted-printable"
-    )
+def _add_parts(message: EmailMessage, text: str, html: str, calendar: CalendarFile | None) -> None:
+    """Plain text and HTML as alternatives, and the calendar file attached."""
+    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     if calendar is not None:
         message.add_attachment(
             calendar.content,
@@ -140,6 +138,11 @@ def _skeleton(calendar: CalendarFile | None) -> Skeleton:
             filename=calendar.filename,
             params={"method": "PUBLISH"},
         )
+
+
+def _skeleton(calendar: CalendarFile | None) -> Skeleton:
+    message = EmailMessage(policy=SMTP)
+    _add_parts(message, TEXT_MARK + "\n", HTML_MARK + "\n", calendar)
     message.set_boundary(f"=_ks_{secrets.token_hex(8)}")
     if calendar is not None:
         message.get_payload()[0].set_boundary(f"=_ks_{secrets.token_hex(8)}")
@@ -228,14 +231,5 @@ def reference_message(
     message["Subject"] = subject
     message["Date"] = format_datetime(when)
     message["Message-ID"] = message_id
-    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
-    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
-    if calendar is not None:
-        message.add_attachment(
-            calendar.content,
-            maintype="text",
-            subtype="calendar",
-            filename=calendar.filename,
-            params={"method": "PUBLISH"},
-        )
+    _add_parts(message, text, html, calendar)
     return message
