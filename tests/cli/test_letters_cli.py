@@ -77,3 +77,23 @@ def test_bad_arguments(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> Non
     send = ("letters", "send", "waitlist", "--db", str(demo_db), "--smtp-host", "h")
     code, _, err = run(capsys, *send, "--security", "none", "--smtp-user", "u")
     assert code == 1 and "never sent over an unencrypted connection" in err
+
+
+def test_send_for_real_reports_a_refused_recipient_and_exits_4(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.smtp_server import Mailbox, start
+
+    mailbox = Mailbox(refuse={"tina.kristensen@kolding.kommune.example"})
+    controller = start(mailbox, None)
+    try:
+        code, out, _ = run(capsys, "letters", "send", "practical", "--db", str(demo_db),
+                           "--cohort", "1", "--smtp-host", "127.0.0.1", "--smtp-port",
+                           str(controller.port), "--security", "none", "--send")  # fmt: skip
+    finally:
+        controller.stop()
+    assert code == 4
+    assert "failed   Tina Kristensen (Kolding) <tina.kristensen@kolding.kommune.example>" in out
+    assert len(mailbox.messages) == 39 and "39 sent, 1 failed" in out
+    code, out, _ = run(capsys, "letters", "ledger", "--db", str(demo_db))
+    assert out.count("practical     smtp") == 39 and "tina.kristensen" not in out
