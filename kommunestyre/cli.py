@@ -155,9 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--json", action="store_true", help="print the figures as JSON")
     count.set_defaults(handler=_cmd_headcount)
 
-    from kommunestyre.cli_letters import add_commands  # stdlib only at import time
+    from kommunestyre import cli_letters, cli_lists  # stdlib only at import time
 
-    add_commands(commands, db_option)
+    cli_lists.add_commands(commands, db_option)
+    cli_letters.add_commands(commands, db_option)
     return parser
 
 

@@ -1,6 +1,6 @@
 """The register's use cases: validate, apply the rules, save and log, in one transaction each.
 
-The app (and later the importer) calls these; they hold no state between calls. An edit made
+The app, the CLI and the importer call these; they hold no state between calls. An edit made
 from a screen carries the revision the screen showed, so a record someone else changed in the
 meantime is refused with a ConflictError instead of being overwritten.
 """
@@ -11,6 +11,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kommunestyre.domain import rules
 from kommunestyre.domain.model import (
@@ -29,9 +31,12 @@ from kommunestyre.domain.validation import (
     validate_speaker,
     validate_venue,
 )
-from kommunestyre.errors import InvalidRecord, ValidationError
+from kommunestyre.errors import InvalidRecord, KommunestyreError, ValidationError
 from kommunestyre.store.database import Database, Stamp
 from kommunestyre.store.repository import Change, Repository
+
+if TYPE_CHECKING:
+    from kommunestyre.lists.importer import ImportPlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,27 @@ class Snapshot:
     generation: int
     stamp: Stamp | None
     now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """An import's plan (what each row does, or its problems) and what happened (or would)."""
+
+    plan: ImportPlan
+    outcome: list[str]
+    saved: bool = False
+    dry_run: bool = False
+
+
+class ImportRejected(KommunestyreError):
+    """The sheet has problems: nothing was imported. The report says which rows and why."""
+
+    title = "Nothing imported"
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        count = len(report.plan.problems)
+        super().__init__(f"{count} problem(s) in the file; nothing was imported")
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,3 +333,41 @@ class Registry:
             outcome = rules.set_speakers(change.register, number, clean)
             change.log("cohort", outcome.summary)
         return _result(outcome, number)
+
+    # -- import ----------------------------------------------------------------------------------
+
+    def import_registrations(
+        self, path: Path, *, cohort: int | None = None, exclude: Sequence[int] = ()
+    ) -> ImportReport:
+        """Import a sheet of registrations in one transaction: every row, or nothing."""
+        from kommunestyre.lists.importer import apply_plan, plan_import
+        from kommunestyre.lists.sheets import read_sheet
+
+        sheet = read_sheet(path)  # before taking the lock
+        with self._change() as change:
+            plan = plan_import(change.register, sheet, default_cohort=cohort, exclude=exclude)
+            if not plan.clean:
+                raise ImportRejected(ImportReport(plan, []))
+            lines = apply_plan(change.register, plan, change.now)
+            if plan.changes:
+                change.log("import", f"imported {path.name}: {plan.summary()}")
+        return ImportReport(plan, lines, saved=bool(plan.changes))
+
+    def preview_import(
+        self, path: Path, *, cohort: int | None = None, exclude: Sequence[int] = ()
+    ) -> ImportReport:
+        """What an import would do, tried on a copy of the register that is never saved."""
+        from kommunestyre.lists.importer import Problem, apply_plan, plan_import
+        from kommunestyre.lists.sheets import read_sheet
+
+        sheet = read_sheet(path)
+        register = self.repository.load()
+        plan = plan_import(register, sheet, default_cohort=cohort, exclude=exclude)
+        lines: list[str] = []
+        if plan.clean:
+            try:
+                lines = apply_plan(register, plan, self.now())
+            except KommunestyreError as error:
+                plan.problems.append(Problem(None, "", str(error)))
+                lines = []
+        return ImportReport(plan, lines, dry_run=True)

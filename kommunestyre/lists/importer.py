@@ -1,0 +1,436 @@
+"""Registrations from a sheet: columns recognised in Danish or English, every row checked with
+the domain's validators, rows grouped by municipality into directorates, and people already
+registered recognised (by e-mail) so nothing is doubled.
+
+:func:`plan_import` only reads; :func:`apply_plan` carries a clean plan out on a register with
+the domain's rules, in row order (so the admission rules decide who gets seats). The service
+runs both inside one transaction: all or nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kommunestyre.domain import rules
+from kommunestyre.domain.model import (
+    InvoiceDetails,
+    Participant,
+    ParticipantDetails,
+    ProfessionalField,
+    Register,
+    Status,
+)
+from kommunestyre.domain.municipalities import Municipality, find_municipality
+from kommunestyre.domain.validation import validate_invoice, validate_participant
+from kommunestyre.errors import InvalidRecord, KommunestyreError, RuleError, ValidationError
+from kommunestyre.lists.sheets import MAX_CELL, Sheet
+
+#: Header spellings (case, spaces, hyphens and underscores ignored) -> the column's meaning.
+HEADER_NAMES: dict[str, tuple[str, ...]] = {
+    "municipality": ("kommune", "municipality", "kommunenavn"),
+    "cohort": ("hold", "cohort"),
+    "name": ("navn", "name", "fuldtnavn", "fullname"),
+    "title": ("titel", "title", "stilling", "jobtitle"),
+    "field": ("fagområde", "fagomrade", "fagomraade", "field", "område"),
+    "email": ("email", "mail", "emailadresse", "mailadresse"),
+    "phone": ("telefon", "phone", "tlf", "mobil", "telefonnummer"),
+    "needs": ("kost", "needs", "diet", "kosthensyn", "hensyn"),
+    "notes": ("noter", "notes", "bemærkninger", "note"),
+    "ean": ("ean", "eannummer", "eannr", "gln"),
+    "cvr": ("cvr", "cvrnummer"),
+    "reference": ("reference", "ref", "ordrenummer", "ordrenr"),
+}
+REQUIRED = ("municipality", "name", "email")
+
+#: The template's headers, in Danish, in this order.
+TEMPLATE_HEADERS = (
+    "Kommune", "Hold", "Navn", "Titel", "Fagområde", "E-mail", "Telefon", "Kost", "EAN",
+    "Reference", "Noter",
+)  # fmt: skip
+
+_INVOICE = ("ean", "cvr", "reference")
+
+
+def header_key(text: str) -> str:
+    return re.sub(r"[\s_\-.:]+", "", text).casefold()
+
+
+_MEANING = {header_key(spelling): key for key, names in HEADER_NAMES.items() for spelling in names}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    row: int | None  # None: the whole file
+    column: str  # the header as written in the file, or ""
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row is not None else "file"
+        if self.column:
+            where += f", column '{self.column}'"
+        return f"{where}: {self.message}"
+
+
+@dataclass(slots=True)
+class ImportRow:
+    number: int
+    municipality: Municipality
+    cohort: int | None
+    details: ParticipantDetails
+    invoice: InvoiceDetails
+    action: str = ""  # "add", "update", "duplicate" (decided by the plan)
+    existing: int | None = None  # the participant id, for an update or a duplicate
+
+
+@dataclass(slots=True)
+class Group:
+    """The rows of one municipality: a new directorate, or more for a registered one."""
+
+    municipality: Municipality
+    cohort: int
+    rows: list[ImportRow]
+    invoice: InvoiceDetails
+    directorate_id: int | None  # the registered directorate, if any
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    groups: list[Group] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    excluded: list[int] = field(default_factory=list)
+    row_count: int = 0
+    changes: int = 0  # set by apply_plan: records added or changed
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems
+
+    def count(self, action: str) -> int:
+        return sum(1 for g in self.groups for r in g.rows if r.action == action)
+
+    def summary(self) -> str:
+        parts = [f"{self.row_count} row(s)"]
+        for action in ("add", "update", "duplicate"):
+            if self.count(action):
+                parts.append(f"{self.count(action)} {action}")
+        if self.excluded:
+            parts.append(f"{len(self.excluded)} excluded")
+        if self.problems:
+            parts.append(f"{len(self.problems)} problem(s)")
+        return ", ".join(parts)
+
+
+def _columns(headers: Sequence[str], plan: ImportPlan) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        meaning = _MEANING.get(header_key(header))
+        if meaning is None:
+            if header.strip():
+                plan.warnings.append(f"column '{header.strip()}' is not used")
+            continue
+        if meaning in found:
+            plan.problems.append(
+                Problem(
+                    None,
+                    header,
+                    f"a second '{meaning}' column (columns {found[meaning] + 1} and {index + 1})",
+                )
+            )
+            continue
+        found[meaning] = index
+    for key in REQUIRED:
+        if key not in found:
+            spellings = " / ".join(HEADER_NAMES[key][:2])
+            plan.problems.append(Problem(None, "", f"no column for {key} ({spellings})"))
+    return found
+
+
+def _field_key(text: str, fields: Sequence[ProfessionalField]) -> str:
+    wanted = header_key(text)
+    if not wanted:
+        return fields[-1].key if fields[-1].key == "andet" else fields[0].key
+    for f in fields:
+        if wanted in (header_key(f.key), header_key(f.label)):
+            return f.key
+    known = ", ".join(f.label for f in fields)
+    raise ValidationError("field", f"{text!r} is not a field (known: {known})")
+
+
+def _cohort(text: str, default: int | None, register: Register) -> int | None:
+    text = text.strip().lower().removeprefix("hold").strip()
+    if not text:
+        return default
+    numbers = [c.number for c in register.programme.cohorts]
+    if not text.isdigit() or int(text) not in numbers:
+        raise ValidationError("cohort", f"{text!r} is not a cohort (1-{max(numbers)})")
+    return int(text)
+
+
+def _read_row(
+    number: int,
+    cells: list[str],
+    columns: dict[str, int],
+    headers: Sequence[str],
+    register: Register,
+    default_cohort: int | None,
+) -> tuple[ImportRow | None, list[Problem]]:
+    def cell(key: str) -> str:
+        index = columns.get(key)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    def header(key: str) -> str:
+        index = columns.get(key)
+        return headers[index].strip() if index is not None else key
+
+    problems: list[Problem] = []
+    extra = cells[len(headers) :]
+    if any(c.strip() for c in extra):
+        problems.append(
+            Problem(number, "", f"{len(cells)} cells, but the header has {len(headers)} columns")
+        )
+    for index, value in enumerate(cells[: len(headers)]):
+        if len(value) > MAX_CELL:
+            problems.append(
+                Problem(number, headers[index].strip(), f"{len(value):,} characters is too long")
+            )
+    if problems:
+        return None, problems
+
+    fields = register.programme.fields
+    found = cohort = field_key = None
+    try:
+        found = find_municipality(cell("municipality"))
+    except ValidationError as error:
+        problems.append(Problem(number, header("municipality"), error.message))
+    try:
+        cohort = _cohort(cell("cohort"), default_cohort, register)
+        if cohort is None:
+            problems.append(
+                Problem(number, header("cohort"), "no cohort: add a hold column or use --cohort")
+            )
+    except ValidationError as error:
+        problems.append(Problem(number, header("cohort"), error.message))
+    try:
+        field_key = _field_key(cell("field"), fields)
+    except ValidationError as error:
+        problems.append(Problem(number, header("field"), error.message))
+    details = ParticipantDetails(
+        name=cell("name"),
+        title=cell("title"),
+        field=field_key or fields[0].key,
+        email=cell("email"),
+        phone=cell("phone"),
+        needs=cell("needs"),
+        notes=cell("notes"),
+    )
+    invoice = InvoiceDetails(ean=cell("ean"), cvr=cell("cvr"), reference=cell("reference"))
+    try:
+        details = validate_participant(details, [f.key for f in fields])
+    except InvalidRecord as error:
+        problems += [Problem(number, header(p.field), p.message) for p in error.problems]
+    try:
+        invoice = validate_invoice(invoice)
+    except InvalidRecord as error:
+        problems += [Problem(number, header(p.field), p.message) for p in error.problems]
+    if problems or found is None:
+        return None, problems
+    return ImportRow(number, found, cohort, details, invoice), []
+
+
+def _nothing_new(row: ParticipantDetails, current: ParticipantDetails) -> bool:
+    """Does the row say nothing new? (Empty cells in the row leave a value as it is.)"""
+    return _merge(current, row) == current
+
+
+def _merge(current: ParticipantDetails, row: ParticipantDetails) -> ParticipantDetails:
+    """The current details updated with what the row fills in."""
+    changes = {
+        name: getattr(row, name)
+        for name in ("name", "title", "field", "phone", "needs", "notes")
+        if getattr(row, name)
+    }
+    return current._replace(**changes)
+
+
+def _group_invoice(rows: Sequence[ImportRow], plan: ImportPlan) -> InvoiceDetails:
+    """One set of invoice details per directorate: the rows may repeat it, not contradict it."""
+    chosen: dict[str, tuple[str, int]] = {}
+    for row in rows:
+        for name in _INVOICE:
+            value = getattr(row.invoice, name)
+            if not value:
+                continue
+            if name in chosen and chosen[name][0] != value:
+                plan.problems.append(
+                    Problem(
+                        row.number,
+                        name.upper() if name != "reference" else name,
+                        f"{value!r} differs from {chosen[name][0]!r} in row "
+                        f"{chosen[name][1]} for the same municipality",
+                    )
+                )
+            chosen.setdefault(name, (value, row.number))
+    return InvoiceDetails(**{name: value for name, (value, _) in chosen.items()})
+
+
+def plan_import(
+    register: Register,
+    sheet: Sheet,
+    *,
+    default_cohort: int | None = None,
+    exclude: Iterable[int] = (),
+) -> ImportPlan:
+    """Check every row and decide what each one does; the register is not changed."""
+    plan = ImportPlan()
+    plan.problems += [Problem(row, "", why) for row, why in sheet.problems]
+    columns = _columns(sheet.headers, plan)
+    if any(p.row is None for p in plan.problems):
+        return plan
+    excluded = set(exclude)
+    by_email: dict[str, Participant] = {
+        p.details.email.casefold(): p
+        for p in register.participants.values()
+        if p.status is not Status.CANCELLED and p.details.email
+    }
+    rows: list[ImportRow] = []
+    first_row_of: dict[str, int] = {}
+    for number, cells in sheet.rows:
+        if number in excluded:
+            plan.excluded.append(number)
+            continue
+        plan.row_count += 1
+        row, problems = _read_row(number, cells, columns, sheet.headers, register, default_cohort)
+        plan.problems += problems
+        if row is None:
+            continue
+        email = row.details.email.casefold()
+        if email in first_row_of:
+            plan.problems.append(
+                Problem(number, "e-mail", f"the same e-mail as row {first_row_of[email]}")
+            )
+            continue
+        first_row_of[email] = number
+        rows.append(row)
+
+    groups: dict[int, list[ImportRow]] = {}
+    for row in rows:
+        groups.setdefault(row.municipality.code, []).append(row)
+    for code, members in groups.items():
+        municipality = members[0].municipality
+        registered = register.directorate_of_municipality(code)
+        cohorts = {r.cohort for r in members}
+        if len(cohorts) > 1:
+            numbers = ", ".join(f"row {r.number}: hold {r.cohort}" for r in members)
+            plan.problems.append(
+                Problem(
+                    members[0].number,
+                    "hold",
+                    f"{municipality.name} is asked for in more than one cohort ({numbers})",
+                )
+            )
+            continue
+        cohort = members[0].cohort or 0
+        if registered is not None and cohort != registered.cohort:
+            plan.problems.append(
+                Problem(
+                    members[0].number,
+                    "hold",
+                    f"{municipality.name} is registered in hold {registered.cohort}; move "
+                    "the directorate in the app, then import",
+                )
+            )
+            continue
+        for row in members:
+            known = by_email.get(row.details.email.casefold())
+            if known is None:
+                row.action = "add"
+            elif registered is None or known.directorate_id != registered.id:
+                other = rules.participant_label(register, known)
+                plan.problems.append(
+                    Problem(
+                        row.number,
+                        "e-mail",
+                        f"{row.details.email} is already registered as {other}",
+                    )
+                )
+            else:
+                row.existing = known.id
+                same = _nothing_new(row.details, known.details)
+                row.action = "duplicate" if same else "update"
+        invoice = _group_invoice(members, plan)
+        plan.groups.append(
+            Group(municipality, cohort, members, invoice, registered.id if registered else None)
+        )
+    return plan
+
+
+def apply_plan(register: Register, plan: ImportPlan, now: datetime) -> list[str]:
+    """Carry a clean plan out, in row order; returns what happened, a line per directorate."""
+    if not plan.clean:
+        raise ValueError("a plan with problems is never applied")
+    lines: list[str] = []
+    for group in plan.groups:
+        try:
+            changes, group_lines = _apply_group(register, group, now)
+        except KommunestyreError as error:
+            first = min(r.number for r in group.rows)
+            raise RuleError(f"row {first} ({group.municipality.name}): {error}") from None
+        plan.changes += changes
+        lines += group_lines
+    return lines
+
+
+def _apply_group(register: Register, group: Group, now: datetime) -> tuple[int, list[str]]:
+    lines: list[str] = []
+    name = group.municipality.name
+    if group.directorate_id is None:
+        members = [r.details for r in group.rows]
+        _, outcome = rules.register_directorate(
+            register, group.municipality, group.cohort, members, group.invoice, now
+        )
+        return len(group.rows), [outcome.summary, *(str(p) for p in outcome.promotions)]
+    added = updated = 0
+    for row in group.rows:
+        if row.action == "add":
+            _, outcome = rules.add_participant(register, group.directorate_id, row.details, now)
+            lines.append(outcome.summary)
+            added += 1
+        elif row.action == "update" and row.existing is not None:
+            current = register.participant(row.existing)
+            rules.edit_participant(register, row.existing, _merge(current.details, row.details))
+            updated += 1
+    directorate = register.directorate(group.directorate_id)
+    filled = {k: v for k, v in group.invoice._asdict().items() if v}
+    if filled and directorate.invoice._replace(**filled) != directorate.invoice:
+        rules.edit_invoice(register, directorate.id, directorate.invoice._replace(**filled))
+        lines.append(f"{name}: invoice details updated")
+        updated_invoice = 1
+    else:
+        updated_invoice = 0
+    if updated:
+        lines.append(f"{name}: {updated} participant(s) updated")
+    if not added and not updated and not updated_invoice:
+        lines.append(f"{name}: nothing new (already registered)")
+    return added + updated + updated_invoice, lines
+
+
+def describe_rows(plan: ImportPlan) -> list[str]:
+    """A line per row: what it does."""
+    lines = []
+    for group in plan.groups:
+        for row in sorted(group.rows, key=lambda r: r.number):
+            d = row.details
+            what = {
+                "add": "adds",
+                "update": "updates",
+                "duplicate": "already registered, unchanged:",
+            }[row.action]
+            lines.append(
+                f"row {row.number}: {what} {d.name} <{d.email}> "
+                f"({group.municipality.name}, hold {group.cohort})"
+            )
+    return lines

@@ -1,0 +1,152 @@
+"""Reading a registration sheet: CSV (comma, semicolon or tab; UTF-8 with or without BOM, or
+Windows-1252 as a Danish Excel writes it) or XLSX (values, not formulas), with caps on size and
+rows. Every cell comes back as text, with the row number a spreadsheet would show."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from kommunestyre.errors import KommunestyreError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_CELL = 10_000  # characters; a longer cell is refused at its row
+
+
+class SheetError(KommunestyreError):
+    title = "Cannot read the file"
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells)
+    problems: list[tuple[int, str]]  # rows that could not be read: (row number, why)
+
+
+def read_sheet(path: Path) -> Sheet:
+    """The first sheet of an XLSX file, or a CSV file; a clear error for anything else."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise SheetError(f"{path} does not exist") from None
+    except OSError as error:
+        raise SheetError(f"{path}: {error.strerror}") from None
+    if size > MAX_BYTES:
+        raise SheetError(
+            f"{path.name} is {size / 1024 / 1024:.1f} MB; at most {MAX_BYTES // 1024 // 1024} MB "
+            "can be imported (split the file)"
+        )
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise SheetError(f"{path.name}: save it as .xlsx or .csv first")
+    return read_csv_bytes(path.read_bytes(), path.name)
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")  # a Danish Excel's "CSV (semikolonsepareret)"
+    except UnicodeDecodeError:
+        raise SheetError(f"{name} is neither UTF-8 nor Windows-1252 text") from None
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_csv_bytes(data: bytes, name: str = "the file") -> Sheet:
+    text = _decode(data, name)
+    if not text.strip():
+        raise SheetError(f"{name} is empty")
+    first = text.lstrip("\r\n").split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    problems: list[tuple[int, str]] = []
+    headers: list[str] | None = None
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append((start, f"cannot be read as CSV ({error}); nothing after it was read"))
+            break
+        if not any(c.strip() for c in cells):
+            continue
+        if headers is None:
+            headers = cells
+            continue
+        rows.append((start, cells))
+        if len(rows) > MAX_ROWS:
+            raise SheetError(f"{name} has more than {MAX_ROWS:,} rows; split the file")
+    if headers is None:
+        raise SheetError(f"{name} has no header row")
+    return Sheet(headers, rows, problems)
+
+
+def _text(value: object) -> str:
+    """An XLSX cell as text: whole numbers without ".0" (phone numbers, EANs), dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(Decimal(repr(value)))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(path: Path) -> Sheet:
+    import zipfile
+
+    try:
+        import defusedxml  # noqa: F401 - openpyxl parses with it when it is installed
+        from openpyxl import load_workbook
+    except ImportError as error:  # pragma: no cover - both are dependencies
+        raise SheetError(f"reading XLSX needs {error.name}") from None
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise SheetError(f"{path.name} is not a readable XLSX workbook ({error})") from None
+    except Exception as error:  # openpyxl raises its own types for broken workbooks
+        raise SheetError(f"{path.name} is not a readable XLSX workbook ({error})") from None
+    try:
+        sheet = book.worksheets[0]
+        headers: list[str] | None = None
+        rows: list[tuple[int, list[str]]] = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+            cells = [_text(v) for v in values]
+            if not any(c.strip() for c in cells):
+                continue
+            if headers is None:
+                headers = cells
+                continue
+            rows.append((number, cells))
+            if len(rows) > MAX_ROWS:
+                raise SheetError(f"{path.name} has more than {MAX_ROWS:,} rows; split the file")
+    except SheetError:
+        raise
+    except Exception as error:
+        raise SheetError(f"{path.name}: the sheet cannot be read ({error})") from None
+    finally:
+        book.close()
+    if headers is None:
+        raise SheetError(f"{path.name} has no header row")
+    return Sheet(headers, rows, [])
