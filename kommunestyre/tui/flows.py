@@ -29,6 +29,12 @@ from kommunestyre.tui.modals.confirm import ConfirmModal
 from kommunestyre.tui.modals.contact_form import ContactForm
 from kommunestyre.tui.modals.directorate_form import DirectorateDraft, DirectorateForm
 from kommunestyre.tui.modals.invoice_form import InvoiceForm
+from kommunestyre.tui.modals.lists_forms import (
+    ExportListForm,
+    ImportForm,
+    ImportRequest,
+    ListRequest,
+)
 from kommunestyre.tui.modals.participant_form import ParticipantForm
 from kommunestyre.tui.modals.speakers import SpeakersModal
 
@@ -303,3 +309,42 @@ class Flows:
             current.rev,
         )
         self.app.apply(lambda: self.registry.edit_contact(code, current.rev, changed))
+
+    # -- lists in and out ------------------------------------------------------------------------
+
+    def import_sheet(
+        self, request: ImportRequest | None = None, error: KommunestyreError | None = None
+    ) -> None:
+        def save(typed: ImportRequest) -> Result:
+            report = self.registry.import_registrations(
+                typed.path, cohort=typed.cohort, exclude=typed.exclude
+            )
+            if not report.saved:
+                return Result(f"{typed.path.name}: nothing new, every row is registered already")
+            lines = [f"Imported {typed.path.name}: {report.plan.summary()}", *report.outcome]
+            return Result("\n".join(lines[:12]))
+
+        self._form(
+            ImportForm(self.registry, request, error=error),
+            save,
+            lambda typed, e: self.import_sheet(typed, e),
+        )
+
+    def export_list(self, kind: str = "participants") -> None:
+        from pathlib import Path
+
+        from kommunestyre.lists.listings import Selection
+        from kommunestyre.services.lists import export_list
+
+        def save(typed: ListRequest) -> Result:
+            listing = export_list(
+                self.registry.repository,
+                typed.kind,
+                typed.path,
+                Selection(cohort=typed.cohort),
+                comma=typed.comma,
+            )
+            return Result(f"Wrote {len(listing.rows)} row(s) to {typed.path}")
+
+        cohorts = [c.number for c in self.register.programme.cohorts]
+        self._form(ExportListForm(kind, Path.home(), cohorts), save)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -24,6 +25,12 @@ SCREENS: list[tuple[str, str, str]] = [
     ("letters", "7", "Letters"),
     ("contacts", "8", "Contacts"),
 ]
+
+
+#: `x` on the screens that have a list to hand out.
+LIST_BINDING = Binding(
+    "x", "export_list", "Lists", id="lists.export", tooltip="Write a list to .xlsx, .csv or .md"
+)
 
 
 class NavBar(Static):
@@ -50,6 +57,7 @@ class BaseScreen(Screen[None]):
 
     MODE: ClassVar[str] = ""
     PURPOSE: ClassVar[str] = ""  # one sentence for the help screen
+    LIST_KIND: ClassVar[str] = "participants"  # the list `x` offers first on this screen
 
     def __init__(self) -> None:
         super().__init__()
@@ -78,3 +86,6 @@ class BaseScreen(Screen[None]):
 
     def show(self, snapshot: Snapshot) -> None:
         """Draw the screen from ``snapshot``; called whenever the data changed."""
+
+    def action_export_list(self) -> None:
+        self.kapp.flows.export_list(self.LIST_KIND)

@@ -11,7 +11,7 @@ from textual.widgets import Input, Select, Static
 from kommunestyre.domain.model import MunicipalityContact, Register
 from kommunestyre.domain.municipalities import all_municipalities
 from kommunestyre.services.registry import Snapshot
-from kommunestyre.tui.screens.base import BaseScreen
+from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
@@ -50,6 +50,7 @@ def contact_rows(register: Register) -> list[tuple[int, tuple[str, ...], str]]:
 
 class ContactsScreen(BaseScreen):
     MODE = "contacts"
+    LIST_KIND = "contacts"
     PURPOSE = (
         "Each municipality's contact (usually the municipal director): invitations go to them. "
         "Mark a municipality that said no thanks as declined, and invitations leave it out."
@@ -64,6 +65,7 @@ class ContactsScreen(BaseScreen):
             tooltip="Mark or unmark the municipality as having declined",
         ),
         Binding("slash", "focus_filter", "Filter", key_display="/", id="contacts.filter"),
+        LIST_BINDING,
         Binding("escape", "focus_table", "Table", show=False),
     ]
 

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Static
 from kommunestyre.domain.model import Register, Status
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.services.registry import Snapshot
-from kommunestyre.tui.screens.base import BaseScreen
+from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
@@ -41,7 +41,11 @@ class NetworksScreen(BaseScreen):
         "with a count per field and cohort. Directors with combined portfolios appear in every "
         "network they belong to."
     )
-    BINDINGS = [Binding("slash", "focus_list", "List", key_display="/", id="networks.list")]
+    LIST_KIND = "networks"
+    BINDINGS = [
+        Binding("slash", "focus_list", "Members", key_display="/", id="networks.list"),
+        LIST_BINDING,
+    ]
 
     def compose_body(self) -> ComposeResult:
         yield Static("Admitted participants per field and cohort", classes="screen-title")

@@ -17,7 +17,7 @@ from kommunestyre.domain.pricing import (
 )
 from kommunestyre.formats import money, percent
 from kommunestyre.services.registry import Snapshot
-from kommunestyre.tui.screens.base import BaseScreen
+from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
 
 AMOUNT_COLUMNS = ("Seats", "Late canc.", "Excl. VAT", "VAT", "Incl. VAT")
 
@@ -33,6 +33,8 @@ def _amounts(bill: Bill) -> tuple[str, ...]:
 
 
 class PricingScreen(BaseScreen):
+    LIST_KIND = "invoices"
+    BINDINGS = [LIST_BINDING]
     MODE = "pricing"
     PURPOSE = (
         "The invoice basis: taken seats plus cancellations made after the deadline, at the "

@@ -15,7 +15,7 @@ from kommunestyre.domain.model import Participant, Register, Status
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.formats import short_date
 from kommunestyre.services.registry import Snapshot
-from kommunestyre.tui.screens.base import BaseScreen
+from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
@@ -173,6 +173,14 @@ class RegisterScreen(BaseScreen):
             tooltip="GDPR erasure: remove the person for good",
         ),
         Binding("a", "app.add_directorate", "Add directorate", id="register.add"),
+        Binding(
+            "i",
+            "import_sheet",
+            "Import",
+            id="register.import",
+            tooltip="Import registrations from a CSV or XLSX sheet",
+        ),
+        LIST_BINDING,
         Binding(
             "o",
             "sort_next",
@@ -349,6 +357,9 @@ class RegisterScreen(BaseScreen):
 
     def action_promote(self) -> None:
         self._with_selected("admit_waiting")
+
+    def action_import_sheet(self) -> None:
+        self.kapp.flows.import_sheet()
 
     def action_erase(self) -> None:
         self._with_selected("erase_participant")

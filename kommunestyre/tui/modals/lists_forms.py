@@ -1,0 +1,259 @@
+"""Lists in and out from the app: import a sign-up sheet after reading its report, and write
+a list (participants, networks, invoices, contacts) as CSV, XLSX or Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Button, Select, Static
+
+from kommunestyre.errors import KommunestyreError, ValidationError
+from kommunestyre.tui.modals.form_modal import FormModal
+from kommunestyre.tui.widgets.form import FormField, SelectField
+
+if TYPE_CHECKING:
+    from kommunestyre.services.registry import ImportReport, Registry
+
+
+class ImportRequest(NamedTuple):
+    path: Path
+    cohort: int | None
+    exclude: tuple[int, ...]
+
+
+def _sheet(value: str) -> Path:
+    path = Path(value.strip()).expanduser()
+    if not value.strip():
+        raise ValidationError("file", "the sign-up sheet to import (.csv or .xlsx)")
+    if not path.is_file():
+        raise ValidationError("file", f"{path} is not a file")
+    return path
+
+
+def _cohort(value: str) -> int | None:
+    if not value.strip():
+        return None
+    if not value.strip().isdigit():
+        raise ValidationError("cohort", "a cohort number, or empty")
+    return int(value)
+
+
+def _rows(value: str) -> tuple[int, ...]:
+    parts = [p for p in value.replace(" ", "").split(",") if p]
+    if not all(p.isdigit() for p in parts):
+        raise ValidationError("exclude", "row numbers separated by commas, e.g. 5, 9")
+    return tuple(int(p) for p in parts)
+
+
+def report_text(report: ImportReport) -> Text:
+    """The import report as the CLI prints it, with problems in red."""
+    from kommunestyre.lists.importer import describe_rows
+
+    plan = report.plan
+    out = Text()
+    for line in describe_rows(plan):
+        out.append(f"{line}\n")
+    for warning in plan.warnings:
+        out.append(f"note: {warning}\n", "dim")
+    for problem in plan.problems:
+        out.append(f"problem: {problem}\n", "red")
+    if report.outcome:
+        out.append("Would result in:\n" if report.dry_run else "Result:\n", "bold")
+        for line in report.outcome:
+            out.append(f"  {line}\n")
+    out.append(f"{plan.summary()}.", "bold")
+    if not plan.clean:
+        out.append(
+            " Nothing can be imported: correct the file, or list the bad rows under "
+            "'Leave out rows'.",
+            "red",
+        )
+    return out
+
+
+class ImportForm(FormModal[ImportRequest]):
+    """Check the sheet (ctrl+r), read the report, then import (ctrl+s): only a clean report
+    can be imported, and the import itself checks everything again."""
+
+    FORM_ID = "import-form"
+    SAVE_LABEL = "Import"
+    BINDINGS = [Binding("ctrl+r", "check", "Check", id="import.check")]
+
+    def __init__(
+        self,
+        registry: Registry,
+        request: ImportRequest | None = None,
+        *,
+        error: KommunestyreError | None = None,
+    ) -> None:
+        super().__init__(error=error)
+        self.registry = registry
+        self.request = request
+        self.checked: ImportRequest | None = None  # the request the clean report is about
+
+    def compose(self) -> ComposeResult:
+        r = self.request
+        with Vertical(classes="dialog wide", id=self.FORM_ID):
+            yield Static("Import registrations from a sheet", classes="dialog-title")
+            yield FormField("Sheet", "file", str(r.path) if r else "", check=_sheet,
+                            placeholder="~/Downloads/tilmelding.xlsx")  # fmt: skip
+            yield FormField("Hold", "cohort", str(r.cohort or "") if r else "", check=_cohort,
+                            placeholder="for rows without a hold column")  # fmt: skip
+            yield FormField("Leave out rows", "exclude",
+                            ", ".join(map(str, r.exclude)) if r else "", check=_rows,
+                            placeholder="e.g. 5, 9")  # fmt: skip
+            with VerticalScroll(id="import-report"):
+                yield Static(
+                    "ctrl+r checks the sheet and shows what each row would do; nothing is saved "
+                    "until you import.",
+                    id="import-report-text",
+                )
+            yield from self.compose_buttons(
+                Button("Check (ctrl+r)", id="check", variant="default", compact=True)
+            )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.request is not None:  # reopened: show the report again
+            self.action_check()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "check":
+            self.action_check()
+        else:
+            super().on_button_pressed(event)
+
+    def _request(self) -> ImportRequest:
+        v = self.values()
+        return ImportRequest(_sheet(v["file"]), _cohort(v["cohort"]), _rows(v["exclude"]))
+
+    def action_check(self) -> None:
+        if not self.fields_valid():
+            return
+        request = self._request()
+        self.checked = None
+        self.query_one("#import-report-text", Static).update("Checking…")
+        self._preview(request)
+
+    @work(thread=True, exclusive=True)
+    def _preview(self, request: ImportRequest) -> None:
+        try:
+            report = self.registry.preview_import(
+                request.path, cohort=request.cohort, exclude=request.exclude
+            )
+        except KommunestyreError as error:
+            self.app.call_from_thread(self._show, Text(str(error), "red"), None)
+            return
+        clean = request if report.plan.clean else None
+        self.app.call_from_thread(self._show, report_text(report), clean)
+
+    def _show(self, text: Text, clean: ImportRequest | None) -> None:
+        self.query_one("#import-report-text", Static).update(text)
+        self.checked = clean
+
+    def action_save(self) -> None:
+        if not self.fields_valid():
+            return
+        if self.checked is None or self.checked != self._request():
+            self.app.bell()
+            self.query_one("#form-error", Static).update(
+                "Check the sheet first (ctrl+r); only a clean report can be imported."
+            )
+            return
+        self.dismiss(self.checked)
+
+    def result(self) -> ImportRequest:
+        return self._request()
+
+
+LIST_OPTIONS = [
+    ("Participants per cohort (venue, name tags)", "participants"),
+    ("Networks: directors per field", "networks"),
+    ("Invoice basis per municipality", "invoices"),
+    ("Municipality contacts and invitation status", "contacts"),
+]
+
+
+class ListRequest(NamedTuple):
+    kind: str
+    path: Path
+    cohort: int | None
+    comma: bool
+
+
+def _out(value: str) -> Path:
+    from kommunestyre.lists.writers import FORMATS
+
+    path = Path(value.strip()).expanduser()
+    if path.suffix.lower() not in FORMATS:
+        raise ValidationError("out", "end the file name in .xlsx, .csv or .md")
+    if not path.parent.is_dir():
+        raise ValidationError("out", f"{path.parent} is not a folder")
+    return path
+
+
+class ExportListForm(FormModal[ListRequest]):
+    FORM_ID = "list-form"
+    SAVE_LABEL = "Write"
+
+    def __init__(
+        self,
+        kind: str,
+        folder: Path,
+        cohorts: list[int],
+        *,
+        error: KommunestyreError | None = None,
+    ) -> None:
+        super().__init__(error=error)
+        self.kind = kind
+        self.folder = folder
+        self.cohorts = cohorts
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id=self.FORM_ID):
+            yield Static("Write a list", classes="dialog-title")
+            yield SelectField("List", "kind", LIST_OPTIONS, self.kind)
+            yield SelectField(
+                "Hold",
+                "cohort",
+                [("All cohorts", 0), *((f"Hold {n}", n) for n in self.cohorts)],
+                0,
+            )
+            yield FormField("File", "out", str(self.folder / f"{self.kind}.xlsx"), check=_out)
+            yield SelectField(
+                "CSV style",
+                "comma",
+                [("Semicolons, decimal comma (Danish Excel)", False), ("Commas", True)],
+                False,
+            )
+            yield Static(
+                "The file name decides the format: .xlsx, .csv or .md. The file holds personal "
+                "data and is readable only by you.",
+                classes="note",
+            )
+            yield from self.compose_buttons()
+
+    @on(Select.Changed, "#input-kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        """Keep the suggested file name in step with the list (unless it was renamed)."""
+        field = self.query_one("#field-out", FormField)
+        path = Path(field.value)
+        kinds = [key for _, key in LIST_OPTIONS]
+        if path.stem in kinds and str(event.value) in kinds:
+            field.input.value = str(path.with_stem(str(event.value)))
+
+    def result(self) -> ListRequest:
+        selects = {f.field_name: f.value for f in self.query(SelectField)}
+        cohort = selects["cohort"]
+        return ListRequest(
+            str(selects["kind"]),
+            _out(self.values()["out"]),
+            cohort if isinstance(cohort, int) and cohort else None,
+            bool(selects["comma"]),
+        )
