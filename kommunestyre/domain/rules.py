@@ -111,15 +111,28 @@ def _bind_if_leaving_binding(register: Register, participant: Participant, now: 
         participant.bound = True
 
 
-def _check_email_free(register: Register, email: str, *, except_ids: Sequence[int] = ()) -> None:
-    """One person, one active registration: the e-mail address identifies them."""
-    wanted = email.casefold()
+_ACTIVE = frozenset({Status.ADMITTED, Status.WAITLISTED})
+
+
+def _check_email_free(register: Register, *emails: str, except_ids: Sequence[int] = ()) -> None:
+    """One person, one active registration: the e-mail address identifies them.
+
+    Several addresses are checked in one pass over the register (a directorate, an import).
+    """
+    wanted = [e for e in emails if e]
     if not wanted:
         return
+    keys = {e.casefold() for e in wanted}
+    taken: dict[str, Participant] = {}
     for other in register.participants.values():
-        if other.id in except_ids or not other.status.is_active:
+        if other.status not in _ACTIVE or other.id in except_ids:
             continue
-        if other.details.email.casefold() == wanted:
+        key = other.details.email.casefold()
+        if key in keys:
+            taken.setdefault(key, other)
+    for email in wanted:
+        other = taken.get(email.casefold())
+        if other is not None:
             raise ValidationError(
                 "email",
                 f"{email} is already registered for {participant_label(register, other)}",
@@ -167,8 +180,7 @@ def register_directorate(
             f"{cohort.max_participants}; split the registration"
         )
     _check_emails_distinct(members)
-    for details in members:
-        _check_email_free(register, details.email)
+    _check_email_free(register, *(details.email for details in members))
 
     admitted = would_admit_directorate(register, cohort.number, len(members))
     status = Status.ADMITTED if admitted else Status.WAITLISTED
@@ -252,7 +264,8 @@ def edit_participant(
 ) -> Outcome:
     """Correct a person's details (a typo in an e-mail, a new title)."""
     participant = register.participant(participant_id)
-    _check_email_free(register, details.email, except_ids=[participant.id])
+    if details.email.casefold() != participant.details.email.casefold():
+        _check_email_free(register, details.email, except_ids=[participant.id])
     participant.details = details
     return Outcome(f"details of {participant_label(register, participant)} updated")
 
