@@ -50,6 +50,9 @@ def _add_one(repository: Repository, directorate_id: int, tag: str) -> float:
             directorate_id,
             ParticipantDetails(name=f"Ny {tag}", email=f"ny{tag}@bench.example"),
             change.now,
+            # the generated directorates are too big for a seat (they wait), and a waiting one
+            # may not grow past the cap; the newcomer asks for a seat in hold 2 instead
+            cohort_number=2,
         )
         change.log("add", outcome.summary, participants=[participant.id])
     return time.perf_counter() - start
@@ -59,7 +62,8 @@ def registration_times(path: Path, runs: int) -> dict[str, float]:
     """Median times of adding one participant: cold (a new process's first transaction, which
     parses and decodes the whole file) and warm (a running app's next one); and of registering
     one new directorate in a running app."""
-    directorate_id = next(iter(Repository(Database(path)).load().directorates))
+    register = Repository(Database(path)).load()
+    directorate_id = next(d.id for d in register.directorates.values() if d.cohort != 2)
     cold = [_add_one(Repository(Database(path)), directorate_id, f"c{n}") for n in range(runs)]
     running = Repository(Database(path))
     warm = [_add_one(running, directorate_id, f"w{n}") for n in range(runs + 1)][1:]
