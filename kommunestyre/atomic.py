@@ -5,13 +5,30 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 PRIVATE = 0o600
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically (a temporary file beside it, fsync, rename)."""
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - folders cannot be opened on Windows
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_private(
+    path: Path, data: bytes, *, before_replace: Callable[[], None] | None = None
+) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file:
+    a temporary file beside it (mode 0600), fsync, ``before_replace()`` (the database rotates
+    its backups there), rename, fsync of the folder."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
     try:
@@ -20,8 +37,11 @@ def write_private(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if before_replace is not None:
+            before_replace()
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+    fsync_folder(path.parent)

@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
+from kommunestyre.atomic import write_private
 from kommunestyre.errors import CorruptDatabase, DatabaseError, DatabaseNotFound
 
 FILE_MODE = 0o600
@@ -48,17 +49,6 @@ def gc_paused() -> Iterator[None]:
 
 def backup_path(path: Path, generation: int) -> Path:
     return path.with_name(f"{path.name}.bak{generation}")
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - folders cannot be opened on Windows
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _corrupt(path: Path, reason: str) -> CorruptDatabase:
@@ -111,22 +101,7 @@ def _rotate_backups(path: Path, keep: int) -> None:
 
 def write_json_atomically(path: Path, data: dict[str, Any], *, backups: int = BACKUPS) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
-    payload = orjson.dumps(data)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), FILE_MODE)
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _rotate_backups(path, backups)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _fsync_folder(path.parent)
+    write_private(path, orjson.dumps(data), before_replace=lambda: _rotate_backups(path, backups))
 
 
 class AtomicJSONStorage(Storage):
