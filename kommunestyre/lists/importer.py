@@ -316,6 +316,8 @@ def plan_import(
         first_row_of[email] = number
         rows.append(row)
 
+    if not sheet.rows and not sheet.problems:
+        plan.problems.append(Problem(None, "", "the sheet has no rows below the header"))
     groups: dict[int, list[ImportRow]] = {}
     for row in rows:
         groups.setdefault(row.municipality.code, []).append(row)

@@ -16,6 +16,8 @@ from kommunestyre.errors import KommunestyreError
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_CELL = 10_000  # characters; a longer cell is refused at its row
+MAX_COLUMNS = 60  # a sign-up sheet has a dozen; more is read as nothing
+MAX_UNPACKED = 200 * 1024 * 1024  # an XLSX is a zip: refuse one that unpacks to more than this
 
 
 class SheetError(KommunestyreError):
@@ -122,6 +124,13 @@ def _read_xlsx(path: Path) -> Sheet:
     except ImportError as error:  # pragma: no cover - both are dependencies
         raise SheetError(f"reading XLSX needs {error.name}") from None
     try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise SheetError(f"{path.name} is not a readable XLSX workbook ({error})") from None
+    if unpacked > MAX_UNPACKED:
+        raise SheetError(f"{path.name} unpacks to {unpacked // 1024 // 1024} MB; refused")
+    try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise SheetError(f"{path.name} is not a readable XLSX workbook ({error})") from None
@@ -131,7 +140,8 @@ def _read_xlsx(path: Path) -> Sheet:
         sheet = book.worksheets[0]
         headers: list[str] | None = None
         rows: list[tuple[int, list[str]]] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+        rows_read = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        for number, values in enumerate(rows_read, 1):
             cells = [_text(v) for v in values]
             if not any(c.strip() for c in cells):
                 continue

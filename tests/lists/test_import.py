@@ -346,3 +346,20 @@ def test_random_files_never_crash_the_importer(data: bytes) -> None:
     plan = plan_import(register, sheet, default_cohort=1)
     for problem in plan.problems:
         assert str(problem)
+
+
+def test_an_empty_sheet_is_not_a_silent_success(registry: Registry, tmp_path: Path) -> None:
+    path = tmp_path / "template.csv"
+    path.write_bytes(csv_bytes(HEADERS_DA, []))
+    with pytest.raises(ImportRejected) as caught:
+        registry.import_registrations(path)
+    assert "no rows below the header" in str(caught.value.report.plan.problems[0])
+
+
+def test_an_xlsx_that_unpacks_to_too_much_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = xlsx_file(tmp_path / "sheet.xlsx", HEADERS_DA, ROWS)
+    monkeypatch.setattr(sheets, "MAX_UNPACKED", 1000)
+    with pytest.raises(SheetError, match="unpacks to"):
+        read_sheet(path)
