@@ -36,6 +36,20 @@ def stored(path: Path):
 
 
 async def fill(pilot: Pilot, selector: str, text: str) -> None:
+    """Focus an input and set its value to ``text`` (as a paste would: one change event).
+
+    Typing key by key is what ``type_into`` does; it costs a screen update per character, so
+    only the test of per-keystroke behaviour uses it.
+    """
+    widget = pilot.app.screen.query_one(selector, Input)
+    widget.focus()
+    await pilot.pause()
+    widget.value = text
+    widget.cursor_position = len(text)
+    await pilot.pause()
+
+
+async def type_into(pilot: Pilot, selector: str, text: str) -> None:
     """Focus an input, clear it and type ``text`` key by key."""
     widget = pilot.app.screen.query_one(selector, Input)
     widget.focus()
