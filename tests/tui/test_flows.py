@@ -21,7 +21,7 @@ from kommunestyre.tui.screens.register import RegisterScreen
 from kommunestyre.tui.widgets.form import FormField
 from kommunestyre.tui.widgets.virtual_table import VirtualTable
 from tests.conftest import EARLY
-from tests.tui.conftest import SIZE, AppFactory, fill, notices, stored
+from tests.tui.conftest import SIZE, AppFactory, fill, notices, stored, type_into
 
 
 def text_of(app, selector: str) -> str:
@@ -122,6 +122,21 @@ async def test_directorate_form_marks_bad_fields_and_keeps_the_typing(
         assert app.screen.query_one("#input-members-1-email").value == "new@kolding.dk"
         await pilot.press("escape")
     assert demo_db.read_bytes() == before
+
+
+async def test_a_field_is_checked_at_every_keystroke(make_app: AppFactory) -> None:
+    """The one test that types key by key: the mark follows the value as it is typed."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        ean = app.screen.query_one("#field-ean", FormField)
+        await type_into(pilot, "#input-ean", "57980098136")
+        assert ean.has_class("-invalid")
+        assert "13 digits" in str(ean.query_one(".error", Static).render())
+        await pilot.press("4", "0")
+        await pilot.pause()
+        assert not ean.has_class("-invalid")
+        await pilot.press("escape")
 
 
 # -- register: edit, move, cancel, substitute, promote, erase --------------------------------
