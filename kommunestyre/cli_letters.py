@@ -12,12 +12,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kommunestyre.letters import PASSWORD_ENV  # a constant: loads nothing else
+
 if TYPE_CHECKING:
     from kommunestyre.cli import Context
     from kommunestyre.letters.batch import Batch
     from kommunestyre.services.letters import LetterService
 
-PASSWORD_ENV = "KOMMUNESTYRE_SMTP_PASSWORD"
 PREFLIGHT_FAILED = 3
 SOME_FAILED = 4
 

@@ -216,7 +216,7 @@ def load_cohort(path: Path) -> Cohort:
 
 
 def _fields(top: _Section) -> list[ProfessionalField]:
-    fields = []
+    fields: list[ProfessionalField] = []
     for section in top.sections("fields"):
         key = section.text("key")
         if not key.isidentifier() or not key.isascii() or key != key.lower():

@@ -1,4 +1,5 @@
-"""The project keeps its own promises: CI runs the README's test command, and ruff is clean."""
+"""The project keeps its own promises: CI runs the README's test command; ruff and mypy are
+clean."""
 
 from __future__ import annotations
 
@@ -23,5 +24,13 @@ def test_ruff_is_clean() -> None:
         capture_output=True,
         text=True,
         check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_is_clean() -> None:
+    """The package type-checks (the settings are in pyproject.toml)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr

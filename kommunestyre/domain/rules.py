@@ -131,11 +131,11 @@ def _check_email_free(register: Register, *emails: str, except_ids: Sequence[int
         if key in keys:
             taken.setdefault(key, other)
     for email in wanted:
-        other = taken.get(email.casefold())
-        if other is not None:
+        holder = taken.get(email.casefold())
+        if holder is not None:
             raise ValidationError(
                 "email",
-                f"{email} is already registered for {participant_label(register, other)}",
+                f"{email} is already registered for {participant_label(register, holder)}",
             )
 
 

@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
+from functools import partial
+from typing import Any
 
 from kommunestyre.domain.model import (
     InvoiceDetails,
@@ -180,9 +182,9 @@ def parse_amount(value: object, field: str) -> Decimal:
     return amount
 
 
-def _collect(checks: Iterable[tuple[str, Callable[[], object]]]) -> dict[str, object]:
+def _collect(checks: Iterable[tuple[str, Callable[[], object]]]) -> dict[str, Any]:
     """Run every check, keep every failure: a form wants all its errors at once."""
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     problems: list[ValidationError] = []
     for name, check in checks:
         try:
@@ -220,7 +222,7 @@ def validate_participant(
             ("extra_fields", check_extra),
         ]
     )
-    return ParticipantDetails(**values)  # type: ignore[arg-type]
+    return ParticipantDetails(**values)
 
 
 def validate_invoice(invoice: InvoiceDetails) -> InvoiceDetails:
@@ -237,7 +239,7 @@ def validate_invoice(invoice: InvoiceDetails) -> InvoiceDetails:
             ),
         ]
     )
-    return InvoiceDetails(**values)  # type: ignore[arg-type]
+    return InvoiceDetails(**values)
 
 
 def parse_day(value: str, field: str) -> date:
@@ -276,11 +278,11 @@ def validate_schedule(seminar: Meeting, followup: Meeting, deadline: date) -> No
 def validate_venue(venue: Venue, prefix: str) -> Venue:
     values = _collect(
         [
-            (key, lambda key=key: clean_text(getattr(venue, key), f"{prefix}.{key}", required=True))
+            (key, partial(clean_text, getattr(venue, key), f"{prefix}.{key}", required=True))
             for key in ("name", "address", "postcode", "town")
         ]
     )
-    return Venue(**values)  # type: ignore[arg-type]
+    return Venue(**values)
 
 
 def validate_speaker(speaker: Speaker) -> Speaker:
@@ -292,7 +294,7 @@ def validate_speaker(speaker: Speaker) -> Speaker:
             ("topic", lambda: clean_text(speaker.topic, "topic")),
         ]
     )
-    return Speaker(role=speaker.role, **values)  # type: ignore[arg-type]
+    return Speaker(role=speaker.role, **values)
 
 
 def validate_contact(contact: MunicipalityContact) -> MunicipalityContact:
@@ -307,4 +309,4 @@ def validate_contact(contact: MunicipalityContact) -> MunicipalityContact:
     )
     return MunicipalityContact(
         contact.municipality_code, declined=contact.declined, rev=contact.rev, **values
-    )  # type: ignore[arg-type]
+    )

@@ -25,8 +25,8 @@ from kommunestyre.domain.validation import validate_email
 from kommunestyre.errors import ValidationError
 from kommunestyre.letters.calendar import CalendarFile, calendar_key, cohort_calendar
 from kommunestyre.letters.catalogue import Filters, LetterKind, Recipient, value_at
+from kommunestyre.letters.ledger import Delivery
 from kommunestyre.letters.mail import address, check_header
-from kommunestyre.store.repository import Delivery
 from kommunestyre.store.storage import gc_paused
 
 

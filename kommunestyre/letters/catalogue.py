@@ -211,9 +211,9 @@ def _waitlist(register: Register, now: datetime, filters: Filters) -> list[Recip
     alternatives_of: dict[int, list[Context]] = {}
     for row in headcount(register, now):
         if row.status is CohortStatus.OPEN and row.free_seats:
-            entry = _cohort(row.cohort, programme)
-            entry["free_seats"] = row.free_seats
-            alternatives_of[row.cohort.number] = [entry]
+            choice = _cohort(row.cohort, programme)
+            choice["free_seats"] = row.free_seats
+            alternatives_of[row.cohort.number] = [choice]
     recipients = []
     for d in _directorates(register, Status.WAITLISTED, filters):
         if d.id not in places:

@@ -16,7 +16,7 @@ import secrets
 import shutil
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 from kommunestyre.domain.model import Programme
 from kommunestyre.errors import KommunestyreError, ValidationError
 from kommunestyre.letters.batch import Batch, Letter
+from kommunestyre.letters.ledger import Delivery
 from kommunestyre.letters.mail import MessageFactory, address
-from kommunestyre.store.repository import Delivery
 
 if TYPE_CHECKING:
     import smtplib
@@ -130,7 +130,7 @@ def _private_write(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
-def _manifest(rows: list[tuple[str, ...]]) -> bytes:
+def _manifest(rows: Sequence[tuple[str, ...]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["recipient", "email", "letter", "cohort", "file", "message_id"])

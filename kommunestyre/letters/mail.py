@@ -145,7 +145,8 @@ def _skeleton(calendar: CalendarFile | None) -> Skeleton:
     _add_parts(message, TEXT_MARK + "\n", HTML_MARK + "\n", calendar)
     message.set_boundary(f"=_ks_{secrets.token_hex(8)}")
     if calendar is not None:
-        message.get_payload()[0].set_boundary(f"=_ks_{secrets.token_hex(8)}")
+        alternative = next(message.iter_parts())
+        alternative.set_boundary(f"=_ks_{secrets.token_hex(8)}")
     data = message.as_bytes(policy=SMTP)
     head, _, body = data.partition(b"\r\n\r\n")
     before_text, _, rest = body.partition(TEXT_MARK.encode() + b"\r\n")

@@ -20,7 +20,8 @@ from kommunestyre.letters.delivery import (
     export,
     send,
 )
-from kommunestyre.store.repository import Delivery, Repository
+from kommunestyre.letters.ledger import Delivery, load_with_ledger, read_ledger, record
+from kommunestyre.store.repository import Repository
 
 TEMPLATES_ENV = "KOMMUNESTYRE_TEMPLATES"
 
@@ -57,7 +58,7 @@ class LetterService:
         workers: int = 1,
     ) -> Batch:
         kind = letter_kind(letter)
-        register, ledger = self.repository.load_with_ledger(kind.key)
+        register, ledger = load_with_ledger(self.repository, kind.key)
         return prepare(
             self.environment,
             kind,
@@ -72,7 +73,7 @@ class LetterService:
 
     def _record(self, batch: Batch, deliveries: list[Delivery], what: str) -> None:
         summary = f"{len(deliveries)} '{batch.kind.key}' letter(s) {what}"
-        self.repository.record(deliveries, summary)
+        record(self.repository, deliveries, summary)
 
     def export(
         self,
@@ -114,7 +115,7 @@ class LetterService:
 
     def ledger(self) -> list[LedgerLine]:
         """Every delivery, newest first, marked stale when today's letter would differ."""
-        deliveries = self.repository.ledger()
+        deliveries = read_ledger(self.repository)
         current: dict[tuple[str, str], str] = {}
         for key in {d.letter for d in deliveries}:
             kind = LETTERS.get(key)

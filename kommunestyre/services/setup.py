@@ -46,3 +46,14 @@ def open_repository(location: DatabaseLocation, *, clock: Clock = system_clock) 
             )
         return init_database(location.path, clock=clock)
     return Repository(database, clock=clock)
+
+
+def separate_repository(repository: Repository) -> Repository:
+    """Another repository on the same database file, with a record memo of its own.
+
+    The letters' workers run in threads; they must not share the app's memo of decoded
+    records, so the app's letter service reads through one of these.
+    """
+    db = repository.database
+    own = Database(db.path, lock_timeout=db.lock_timeout, backups=db.backups)
+    return Repository(own, clock=repository.clock, user=repository.user)

@@ -15,7 +15,7 @@ nothing.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,49 +75,6 @@ def seed_tables(programme: Programme) -> Tables:
         "history": {},
         "ledger": {},
     }
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """One letter that left: exported to a file (which counts as delivered) or sent."""
-
-    letter: str
-    recipient: str  # "participant:12", "directorate:3", "contact:751"
-    email: str
-    cohort: int | None
-    content_hash: str
-    channel: str  # "eml", "mbox" or "smtp"
-    at: datetime
-    message_id: str
-    where: str  # the file, or the SMTP server
-
-
-def _encode_delivery(d: Delivery) -> dict[str, Any]:
-    return {
-        "letter": d.letter,
-        "recipient": d.recipient,
-        "email": d.email,
-        "cohort": d.cohort,
-        "hash": d.content_hash,
-        "channel": d.channel,
-        "at": d.at.isoformat(),
-        "message_id": d.message_id,
-        "where": d.where,
-    }
-
-
-def _decode_delivery(doc: dict[str, Any]) -> Delivery:
-    return Delivery(
-        doc["letter"],
-        doc["recipient"],
-        doc["email"],
-        doc["cohort"],
-        doc["hash"],
-        doc["channel"],
-        datetime.fromisoformat(doc["at"]),
-        doc["message_id"],
-        doc["where"],
-    )
 
 
 class _RecordMemo:
@@ -274,7 +231,7 @@ class Change:
         """The erased people's names leave the history, their addresses the ledger."""
         erased_set = set(erased)
 
-        def scrub(doc: dict[str, Any]) -> None:
+        def scrub(doc: MutableMapping[str, Any]) -> None:
             doc["summary"] = ERASED_SUMMARY
 
         history = self.db.table("history")
@@ -344,7 +301,7 @@ def _decode_register(tables: Tables) -> Register:
 
 
 @contextmanager
-def _unreadable_is_corrupt(path: Any) -> Iterator[None]:
+def unreadable_is_corrupt(path: Any) -> Iterator[None]:
     """Valid JSON with records that make no sense (a hand edit, another program) is damage too."""
     try:
         yield
@@ -355,10 +312,10 @@ def _unreadable_is_corrupt(path: Any) -> Iterator[None]:
         ) from None
 
 
-def _ledger_of(tables: Tables, letter: str | None) -> list[Delivery]:
+def _ledger_of(tables: Tables, letter: str | None) -> list[dict[str, Any]]:
     docs = tables.get("ledger", {})
     keys = [k for k, d in docs.items() if letter is None or d.get("letter") == letter]
-    return [_decode_delivery(docs[k]) for k in sorted(keys, key=int)]
+    return [docs[k] for k in sorted(keys, key=int)]
 
 
 class Repository:
@@ -382,13 +339,13 @@ class Repository:
 
     def load_with_generation(self) -> tuple[Register, int]:
         tables = self.database.read()
-        with gc_paused(), _unreadable_is_corrupt(self.database.path):
+        with gc_paused(), unreadable_is_corrupt(self.database.path):
             return _decode_register(tables), Database.generation(tables)
 
-    def record(self, deliveries: Iterable[Delivery], summary: str) -> None:
-        """Add deliveries to the ledger (and a line to the history) in one locked write, without
-        decoding the register: a batch of thousands of letters is one quick transaction."""
-        entries = [_encode_delivery(d) for d in deliveries]
+    def record_ledger(self, entries: list[dict[str, Any]], summary: str) -> None:
+        """Add entries to the letters' ledger (and a line to the history) in one locked write,
+        without decoding the register: a batch of thousands of letters is one quick transaction.
+        (What an entry means is the letters package's business: ``letters.ledger``.)"""
         if not entries:
             return
         with self.database.transaction() as db:
@@ -404,17 +361,17 @@ class Repository:
                 }
             )
 
-    def load_with_ledger(self, letter: str | None = None) -> tuple[Register, list[Delivery]]:
-        """The register and the ledger (or one letter's part of it), from one read of the file."""
+    def load_with_ledger_docs(
+        self, letter: str | None = None
+    ) -> tuple[Register, list[dict[str, Any]]]:
+        """The register and the ledger's entries (or one letter's), from one read of the file."""
         tables = self.database.read()
-        with gc_paused(), _unreadable_is_corrupt(self.database.path):
+        with gc_paused(), unreadable_is_corrupt(self.database.path):
             return _decode_register(tables), _ledger_of(tables, letter)
 
-    def ledger(self, letter: str | None = None) -> list[Delivery]:
-        """Every letter delivered (or only those of one ``letter``), oldest first."""
-        tables = self.database.read()
-        with _unreadable_is_corrupt(self.database.path):
-            return _ledger_of(tables, letter)
+    def ledger_docs(self, letter: str | None = None) -> list[dict[str, Any]]:
+        """The ledger's entries (or only those of one ``letter``), oldest first."""
+        return _ledger_of(self.database.read(), letter)
 
     def history(self, limit: int | None = None) -> list[HistoryEntry]:
         """The change log, newest first."""
@@ -436,7 +393,7 @@ class Repository:
     @contextmanager
     def change(self) -> Iterator[Change]:
         with self.database.transaction() as db:
-            with _unreadable_is_corrupt(self.database.path):
+            with unreadable_is_corrupt(self.database.path):
                 change = Change(db, self.clock(), self.user, self._memo)
             yield change
             change.commit()

@@ -36,6 +36,15 @@ if TYPE_CHECKING:
 ErrorHandler = Callable[[KommunestyreError], None]
 
 
+def letter_service_beside(registry: Registry) -> LetterService:
+    """The default letter service: its own repository on the registry's database (its workers
+    run in threads and must not share the app's record memo)."""
+    from kommunestyre.services.letters import LetterService
+    from kommunestyre.services.setup import separate_repository
+
+    return LetterService(separate_repository(registry.repository))
+
+
 class KommunestyreApp(App[None]):
     TITLE = "kommunestyre"
     CSS_PATH = "app.tcss"
@@ -65,6 +74,7 @@ class KommunestyreApp(App[None]):
         self,
         registry: Registry,
         *,
+        letters: Callable[[], LetterService] | None = None,
         snapshot: Snapshot | None = None,
         poll_seconds: float = 2.0,
     ) -> None:
@@ -74,6 +84,7 @@ class KommunestyreApp(App[None]):
         self.snapshot: Snapshot = snapshot or registry.snapshot()
         self.current_cohort = self.snapshot.register.programme.cohorts[0].number
         self.flows = Flows(self)
+        self._letter_service = letters or partial(letter_service_beside, registry)
         self._letters: LetterService | None = None
 
     def on_mount(self) -> None:
@@ -138,17 +149,9 @@ class KommunestyreApp(App[None]):
 
     @property
     def letters(self) -> LetterService:
-        """The letter service, made on first use with a repository of its own: its workers run
-        in threads and must not share the app's record memo."""
+        """The letter service, made on first use (it loads Jinja2 and the mail modules)."""
         if self._letters is None:
-            from kommunestyre.services.letters import LetterService
-            from kommunestyre.store.database import Database
-            from kommunestyre.store.repository import Repository
-
-            main = self.registry.repository
-            db = main.database
-            own = Database(db.path, lock_timeout=db.lock_timeout, backups=db.backups)
-            self._letters = LetterService(Repository(own, clock=main.clock, user=main.user))
+            self._letters = self._letter_service()
         return self._letters
 
     # -- actions -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from kommunestyre.domain.capacity import count_cohorts
 from kommunestyre.domain.model import Status
 from kommunestyre.domain.municipalities import find_municipality
 from kommunestyre.errors import ConflictError, DatabaseError
+from kommunestyre.letters.ledger import read_ledger
 from kommunestyre.services.setup import init_database
 from kommunestyre.store import database as database_module
 from kommunestyre.store.database import Database
@@ -207,4 +208,4 @@ def test_a_schema_1_file_gains_contacts_and_a_ledger(demo_db: Path) -> None:
         change.log("note", "first write after the upgrade")
     stored = json.loads(demo_db.read_text("utf-8"))
     assert stored["meta"]["1"]["schema_version"] == 2 and len(stored["contacts"]) == 98
-    assert repository.ledger() == []
+    assert read_ledger(repository) == []

@@ -14,6 +14,7 @@ import pytest
 from textual.widgets import Select, Static
 
 from kommunestyre.domain.municipalities import find_municipality
+from kommunestyre.letters.ledger import read_ledger
 from kommunestyre.services.registry import Registry, Result
 from kommunestyre.store.database import Database
 from kommunestyre.store.repository import Repository
@@ -184,7 +185,7 @@ async def test_export_writes_the_letters_and_the_ledger(
     assert all(m.get_content_type() == "multipart/mixed" for m in messages)
     with (out / "manifest.csv").open(encoding="utf-8-sig") as handle:
         assert len(list(csv.DictReader(handle))) == count
-    ledger = Repository(Database(demo_db)).ledger("practical")
+    ledger = read_ledger(Repository(Database(demo_db)), "practical")
     assert len(ledger) == count and {d.channel for d in ledger} == {"mbox"}
 
 
@@ -240,7 +241,7 @@ async def test_send_over_smtp_after_confirming(
         for _, _, raw in mailbox.messages
     }
     assert all("Hold 2" in s or "hold 2" in s for s in subjects)
-    ledger = Repository(Database(demo_db)).ledger("confirmation")
+    ledger = read_ledger(Repository(Database(demo_db)), "confirmation")
     assert {d.email for d in ledger} == addresses and {d.channel for d in ledger} == {"smtp"}
 
 
@@ -256,7 +257,7 @@ async def test_answering_no_sends_nothing(
         await pilot.press("n")
         await settle(pilot)
     assert mailbox.messages == []
-    assert Repository(Database(demo_db)).ledger("confirmation") == []
+    assert read_ledger(Repository(Database(demo_db)), "confirmation") == []
 
 
 async def test_a_send_form_with_bad_values_marks_them(make_app: AppFactory) -> None:
@@ -303,7 +304,7 @@ async def test_a_slow_send_can_be_stopped(
         assert not app.screen.query_one("#job").display
         assert any("(cancelled)" in n for n in notices(app))
     assert 1 <= len(mailbox.messages) < total
-    assert len(Repository(Database(demo_db)).ledger("practical")) == len(mailbox.messages)
+    assert len(read_ledger(Repository(Database(demo_db)), "practical")) == len(mailbox.messages)
 
 
 # -- the ledger ---------------------------------------------------------------------------------

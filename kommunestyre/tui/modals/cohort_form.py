@@ -3,6 +3,7 @@ and themes. Dates and times are typed the Danish way (24.02.2027, 12.00)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from textual.app import ComposeResult
@@ -17,7 +18,7 @@ from kommunestyre.errors import InvalidRecord, KommunestyreError, ValidationErro
 from kommunestyre.formats import short_date
 from kommunestyre.services.registry import CohortSettings
 from kommunestyre.tui.modals.form_modal import FormModal
-from kommunestyre.tui.widgets.form import FormField
+from kommunestyre.tui.widgets.form import Check, FormField
 
 #: Where the domain's schedule errors are shown in this form.
 _ERROR_FIELDS = {
@@ -28,7 +29,7 @@ _ERROR_FIELDS = {
 }
 
 
-def _number(low: int, high: int, field: str) -> object:
+def _number(low: int, high: int, field: str) -> Check:
     def check(value: str) -> int:
         text = value.strip()
         if not text.isdigit() or not low <= int(text) <= high:
@@ -38,11 +39,16 @@ def _number(low: int, high: int, field: str) -> object:
     return check
 
 
+def _parsing(parse: Callable[[str, str], object], field: str) -> Check:
+    """A field's check: the domain's parser, with the field's name for its message."""
+    return lambda value: parse(value, field)
+
+
 def _clock_text(moment: datetime) -> str:
     return f"{moment.hour:02d}.{moment.minute:02d}"
 
 
-def _required(field: str) -> object:
+def _required(field: str) -> Check:
     return lambda value: clean_text(value, field, required=True)
 
 
@@ -88,9 +94,7 @@ class CohortForm(FormModal[CohortSettings]):
                 ("seminar.end_date", "Ends on", short_date(s.end.date()), parse_day),
                 ("seminar.end_time", "at", _clock_text(s.end), parse_clock),
             ):
-                yield FormField(
-                    label, name, self._value(name, value), check=lambda v, n=name, c=check: c(v, n)
-                )
+                yield FormField(label, name, self._value(name, value), check=_parsing(check, name))
             yield from self._venue_fields("seminar", s.venue)
             yield Static("Follow-up day", classes="section-title")
             for name, label, value, check in (
@@ -98,9 +102,7 @@ class CohortForm(FormModal[CohortSettings]):
                 ("followup.start_time", "From", _clock_text(f.start), parse_clock),
                 ("followup.end_time", "To", _clock_text(f.end), parse_clock),
             ):
-                yield FormField(
-                    label, name, self._value(name, value), check=lambda v, n=name, c=check: c(v, n)
-                )
+                yield FormField(label, name, self._value(name, value), check=_parsing(check, name))
             yield from self._venue_fields("followup", f.venue)
             yield Static("Registration and capacity", classes="section-title")
             deadline = short_date(c.registration_deadline)
@@ -110,27 +112,27 @@ class CohortForm(FormModal[CohortSettings]):
                 self._value("registration_deadline", deadline),
                 check=lambda v: parse_day(v, "registration_deadline"),
             )
-            for name, label, value, check in (
+            for name, label, value, number in (
                 (
                     "min_directorates",
                     "Min. directorates",
-                    c.min_directorates,
+                    str(c.min_directorates),
                     _number(1, MAX_DIRECTORATES, "min_directorates"),
                 ),
                 (
                     "max_directorates",
                     "Max. directorates",
-                    c.max_directorates,
+                    str(c.max_directorates),
                     _number(1, MAX_DIRECTORATES, "max_directorates"),
                 ),
                 (
                     "max_participants",
                     "Max. people",
-                    c.max_participants,
+                    str(c.max_participants),
                     _number(MIN_PARTICIPANT_CAP, MAX_PARTICIPANT_CAP, "max_participants"),
                 ),
             ):
-                yield FormField(label, name, self._value(name, str(value)), check=check)
+                yield FormField(label, name, self._value(name, value), check=number)
             yield Label("Themes, one per line", classes="sub-label")
             yield TextArea(self._value("themes", "\n".join(c.themes)), id="themes", compact=True)
             yield from self.compose_buttons()

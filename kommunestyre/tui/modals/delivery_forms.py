@@ -6,14 +6,15 @@ never stored."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from kommunestyre.cli_letters import PASSWORD_ENV  # one name for the CLI and the app
 from kommunestyre.errors import KommunestyreError, ValidationError
+from kommunestyre.letters import PASSWORD_ENV
 from kommunestyre.letters.delivery import DeliveryError, SmtpSettings, check_target
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField, SelectField
@@ -119,7 +120,7 @@ class SendForm(FormModal[tuple[SmtpSettings, str | None]]):
                 "SMTP server",
                 "host",
                 s.host,
-                check=lambda v: v.strip() or _raise("host", "the server's name, e.g. smtp.kl.dk"),
+                check=_required("host", "the server's name, e.g. smtp.kl.dk"),
                 placeholder="smtp.example.dk",
             )
             yield FormField(
@@ -170,8 +171,14 @@ class SendForm(FormModal[tuple[SmtpSettings, str | None]]):
         return settings, password
 
 
-def _raise(field: str, message: str) -> None:
-    raise ValidationError(field, message)
+def _required(field: str, hint: str) -> Callable[[str], None]:
+    """A check that refuses an empty value with ``hint``."""
+
+    def check(value: str) -> None:
+        if not value.strip():
+            raise ValidationError(field, hint)
+
+    return check
 
 
 def _number(value: float | None) -> str:

@@ -70,8 +70,15 @@ class MemberBlock(Vertical):
         )
 
     def details_typed(self) -> ParticipantDetails:
-        values = {f.field_name.split(".")[-1]: f.value for f in self.query(FormField)}
-        return ParticipantDetails(field=str(self.query_one(SelectField).value), **values)
+        v = {f.field_name.split(".")[-1]: f.value for f in self.query(FormField)}
+        return ParticipantDetails(
+            name=v["name"],
+            title=v["title"],
+            field=str(self.query_one(SelectField).value),
+            email=v["email"],
+            phone=v["phone"],
+            needs=v["needs"],
+        )
 
 
 def _municipality(value: str) -> None:

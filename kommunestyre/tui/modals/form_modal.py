@@ -3,6 +3,7 @@ cancel, a save error shown at its field, and ``dismiss(result)`` (the caller sav
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Generic, TypeVar
 
 from textual.app import ComposeResult
@@ -75,6 +76,6 @@ class FormModal(ModalScreen[ResultT | None], Generic[ResultT]):
         if self.fields_valid():
             self.dismiss(self.result())
 
+    @abstractmethod
     def result(self) -> ResultT:
         """What the form returns when its fields are valid (each form defines it)."""
-        ...

@@ -31,7 +31,7 @@ def help_text(app: App) -> str:
     lines.append(f"  {'ctrl+p':<10} Command palette: every action by name")
     lines.append(f"  {'tab':<10} Next field or panel; the mouse works too")
     for mode, key, label in SCREENS:
-        screen_class = app.MODES[mode]  # type: ignore[index]
+        screen_class = app.MODES[mode]
         lines += ["", f"[b]{key} {label}[/]: {screen_class.PURPOSE}"]  # type: ignore[union-attr]
         for binding in screen_class.BINDINGS:  # type: ignore[union-attr]
             if isinstance(binding, Binding) and binding.show:

@@ -53,7 +53,7 @@ class SpeakerForm(FormModal[Speaker]):
 
     def result(self) -> Speaker:
         v = {name: value.strip() for name, value in self.values().items()}
-        role = Role(self.query_one(SelectField).value)
+        role = Role(str(self.query_one(SelectField).value))
         return Speaker(v["name"], v["title"], v["organisation"], role, v["topic"])
 
 

@@ -34,7 +34,7 @@ STATUS_OPTIONS = [
 
 def contact_rows(register: Register) -> list[tuple[int, tuple[str, ...], str]]:
     """(municipality code, cells, status) for all 98 municipalities, by name."""
-    rows = []
+    rows: list[tuple[int, tuple[str, ...], str]] = []
     for municipality in sorted(all_municipalities(), key=lambda m: m.name):
         code = municipality.code
         c = register.contacts.get(code) or MunicipalityContact(code)

@@ -116,7 +116,7 @@ class LettersScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.batch: Batch | None = None
+        self.prepared: Batch | None = None
         self.skip: set[str] = set()
         self.resend = False
         self.show_html = False
@@ -212,13 +212,13 @@ class LettersScreen(BaseScreen):
         self.app.call_from_thread(self.show_batch, batch)
 
     def _prepare_failed(self, error: KommunestyreError) -> None:
-        self.batch = None
+        self.prepared = None
         self.table.set_rows([], [])
         self.query_one("#preflight", Static).update(Text(f"Cannot prepare: {error}", "red"))
         self.notify(str(error), title=error.title, severity="error")
 
     def show_batch(self, batch: Batch) -> None:
-        self.batch = batch
+        self.prepared = batch
         keys, rows, kinds = [], [], []
         for letter in batch.letters:
             r = letter.recipient
@@ -235,7 +235,7 @@ class LettersScreen(BaseScreen):
         self.show_preview()
 
     def _show_preflight(self) -> None:
-        batch = self.batch
+        batch = self.prepared
         if batch is None:
             return
         line = Text(f"{batch.kind.title}: {batch.summary()}. ")
@@ -258,10 +258,10 @@ class LettersScreen(BaseScreen):
     # -- the letter under the cursor ---------------------------------------------------------------
 
     def current(self) -> Letter | None:
-        if self.batch is None:
+        if self.prepared is None:
             return None
         key = self.table.cursor_key
-        return next((x for x in self.batch.letters if x.recipient.key == key), None)
+        return next((x for x in self.prepared.letters if x.recipient.key == key), None)
 
     @on(VirtualTable.RowHighlighted)
     def show_preview(self) -> None:
@@ -323,7 +323,7 @@ class LettersScreen(BaseScreen):
 
     def _ready(self) -> Batch | None:
         """The batch, if it may go out now; else say why."""
-        batch = self.batch
+        batch = self.prepared
         if self.job is not None:
             self.notify("A job is running; wait for it or stop it (c).", severity="warning")
         elif batch is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -47,7 +48,7 @@ class Row:
     cohort: int
     fields: tuple[str, ...]
     status: str
-    sort_keys: tuple[object, ...]
+    sort_keys: tuple[Any, ...]
 
 
 def _status_text(participant: Participant, places: dict[int, int]) -> str:

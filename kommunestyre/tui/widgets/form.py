@@ -152,7 +152,7 @@ def mark_errors(container: Widget, error: KommunestyreError, prefix: str = "") -
         field = getattr(problem, "field", "")
         if field.startswith(prefix):
             field = field[len(prefix) :]
-        found = container.query(f"#field-{field.replace('.', '-')}") if field else []
+        found = list(container.query(f"#field-{field.replace('.', '-')}")) if field else []
         targets = [w for w in found if isinstance(w, FormField)]
         if targets:
             targets[0].set_error(getattr(problem, "message", str(problem)))
