@@ -59,7 +59,6 @@ def build_register(participants: int, *, admit_everyone: bool = False) -> Regist
             id=register.take_directorate_id(),
             municipality_code=municipality.code,
             cohort=cohort,
-            status=status,
             seq=register.take_seq(),
             registered_at=start + timedelta(minutes=index),
             invoice=InvoiceDetails(ean="5798009813640", reference=f"REF-{municipality.code}"),

@@ -79,7 +79,7 @@ def _cmd_headcount(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         import json
 
-        print(json.dumps(headcount.as_json(rows, now), ensure_ascii=False, indent=2))
+        print(json.dumps(headcount.as_json(register, rows, now), ensure_ascii=False, indent=2))
     elif args.cohort is not None:
         print(headcount.detail_text(register, rows[0]))
     else:

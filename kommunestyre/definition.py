@@ -104,8 +104,10 @@ class _Section:
             raise self.fail(key, "must be a list of texts in quotes")
         return [v.strip() for v in value]
 
-    def section(self, key: str) -> _Section:
-        value = self._get(key, True)
+    def section(self, key: str, *, required: bool = True) -> _Section:
+        value = self._get(key, required)
+        if value is None:
+            return _Section(self.file, self.where(key), {})
         if not isinstance(value, dict):
             raise self.fail(key, "must be a table ([" + self.where(key) + "])")
         return _Section(self.file, self.where(key), value)
@@ -258,6 +260,11 @@ def load_programme(folder: Path) -> Programme:
         raise DefinitionError(str(folder), PROGRAMME_FILE, "is missing from the folder")
     top = _read_toml(folder / PROGRAMME_FILE)
     price = top.section("price")
+    registration = top.section("registration", required=False)
+    offer_days = registration.integer("offer_days", 7)
+    if not 1 <= offer_days <= 60:
+        raise registration.fail("offer_days", f"must be 1 to 60 days (got {offer_days})")
+    registration.finish()
     vat_percent = price.amount("vat_percent")
     if vat_percent > 100:
         raise price.fail("vat_percent", f"must be a percentage (got {vat_percent})")
@@ -273,6 +280,7 @@ def load_programme(folder: Path) -> Programme:
         coordinator=_coordinator(top.section("coordinator")),
         fields=_fields(top),
         cohorts=[],
+        offer_days=offer_days,
     )
     price.finish()
     top.finish()

@@ -8,6 +8,7 @@ carries an older ``rev`` is refused instead of overwriting someone else's work.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,17 +19,26 @@ from kommunestyre.errors import UnknownRecord
 
 
 class Status(StrEnum):
-    """Where a directorate or a participant stands."""
+    """Where a participant stands (a directorate's standing follows from its people's)."""
 
     ADMITTED = "admitted"
+    OFFERED = "offered"  # a freed seat is held for them until they answer (after the deadline)
     WAITLISTED = "waitlisted"
     CANCELLED = "cancelled"
     SUBSTITUTED = "substituted"
 
     @property
     def is_active(self) -> bool:
-        """Holding a seat or a place in the queue."""
-        return self in (Status.ADMITTED, Status.WAITLISTED)
+        """Holding a seat, a seat offer or a place in the queue."""
+        return self in _ACTIVE
+
+    @property
+    def holds_seat(self) -> bool:
+        """Taking one of the cohort's seats: admitted, or offered (the seat is held)."""
+        return self is Status.ADMITTED or self is Status.OFFERED
+
+
+_ACTIVE = frozenset({Status.ADMITTED, Status.OFFERED, Status.WAITLISTED})
 
 
 class CohortStatus(StrEnum):
@@ -131,6 +141,8 @@ class Programme:
     coordinator: Contact
     fields: list[ProfessionalField]
     cohorts: list[Cohort]
+    #: After a cohort's deadline a freed seat is offered; the offer stands this many days.
+    offer_days: int = 7
 
     def cohort(self, number: int) -> Cohort:
         for cohort in self.cohorts:
@@ -150,6 +162,12 @@ class Programme:
             if professional_field.key == key:
                 return professional_field.label
         return key
+
+    @property
+    def lead_field(self) -> str:
+        """The directorate's head (the municipal director): the first field of the definition.
+        A directorate's letters go to the person of this field."""
+        return self.fields[0].key
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,12 +205,16 @@ class InvoiceDetails(NamedTuple):
 
 @dataclass(slots=True)
 class Directorate:
-    """A municipality's top-management team, registered to one cohort."""
+    """A municipality's registration: its top-management team, registered to one cohort.
+
+    ``cohort`` is where it registered (its people may sit elsewhere: see
+    :mod:`kommunestyre.domain.capacity`). It has no status of its own: where it stands follows
+    from its people. ``cancelled_at`` is when it was withdrawn as a whole, if it was.
+    """
 
     id: int
     municipality_code: int
     cohort: int
-    status: Status
     seq: int
     registered_at: datetime
     invoice: InvoiceDetails = InvoiceDetails()  # noqa: RUF009 - an immutable value
@@ -236,6 +258,10 @@ class Participant:
     rev: int = 0
     #: The registration became binding in a cohort the person has since moved from.
     bound: bool = False
+    #: An open seat offer stands until this moment (status OFFERED).
+    offered_until: datetime | None = None
+    #: Where the person stood when cancelled (a reinstatement restores it).
+    cancelled_from: Status | None = None
 
     @property
     def name(self) -> str:
@@ -251,7 +277,8 @@ class Participant:
 
     @property
     def is_billable(self) -> bool:
-        """Holds a paid seat, or cancelled after the registration became binding."""
+        """Holds a paid seat, or cancelled after the registration became binding (an offered
+        seat is held, not paid, until it is accepted)."""
         return self.status is Status.ADMITTED or (
             self.status is Status.CANCELLED and self.billable_cancellation
         )
@@ -302,16 +329,38 @@ class Register:
         found = [p for p in self.participants.values() if p.directorate_id == directorate_id]
         return sorted(found, key=lambda p: (p.seq, p.id))
 
+    def is_registered(self, directorate_id: int) -> bool:
+        """Does the registration still count: somebody of it is admitted, offered or waiting?"""
+        return any(
+            p.status.is_active
+            for p in self.participants.values()
+            if p.directorate_id == directorate_id
+        )
+
+    def registrations(self) -> dict[int, Directorate]:
+        """Every registration that still counts, by municipality code (one pass)."""
+        active = {p.directorate_id for p in self.participants.values() if p.status.is_active}
+        return {d.municipality_code: d for d in self.directorates.values() if d.id in active}
+
     def directorate_of_municipality(self, code: int) -> Directorate | None:
         """The municipality's registration that still counts (not cancelled), if any."""
-        for directorate in self.directorates.values():
-            if directorate.municipality_code == code and directorate.status is not Status.CANCELLED:
-                return directorate
-        return None
+        return self.registrations().get(code)
 
-    def invitation_status(self, code: int) -> str:
-        """Where a municipality stands: "registered", "declined" or "not registered"."""
-        if self.directorate_of_municipality(code) is not None:
+    def latest_directorate_of_municipality(self, code: int) -> Directorate | None:
+        """The municipality's current registration, else its most recent cancelled one."""
+        found = [d for d in self.directorates.values() if d.municipality_code == code]
+        if not found:
+            return None
+        current = self.directorate_of_municipality(code)
+        return current or max(found, key=lambda d: (d.seq, d.id))
+
+    def invitation_status(self, code: int, registered: Collection[int] | None = None) -> str:
+        """Where a municipality stands: "registered", "declined" or "not registered".
+
+        ``registered`` (the codes of :meth:`registrations`) saves a pass per municipality.
+        """
+        codes = self.registrations() if registered is None else registered
+        if code in codes:
             return "registered"
         contact = self.contacts.get(code)
         return "declined" if contact is not None and contact.declined else "not registered"

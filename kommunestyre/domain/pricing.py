@@ -1,14 +1,21 @@
 """Money, exactly: the price per participant and what each municipality, cohort and the whole
 programme comes to. Amounts are Decimal and are never rounded here; rounding to øre happens
 only when an amount is shown.
+
+A seat is billed in the cohort where it is (or was, for a late cancellation), under its
+municipality: one invoice line per delegation (see :mod:`kommunestyre.domain.capacity`).
+Billable = admitted + cancelled after the registration became binding; an offered seat is
+held, not billed, until it is accepted.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from kommunestyre.domain.model import Participant, Programme, Register, Status
+from kommunestyre.domain.model import Directorate, Participant, Programme, Register, Status
+from kommunestyre.domain.municipalities import by_code
 
 ORE = Decimal("0.01")
 
@@ -72,10 +79,24 @@ def bill_for(programme: Programme, participants: list[Participant]) -> Bill:
     return Bill(seats, late, unit_price(programme) * (seats + late))
 
 
-def directorate_bill(register: Register, directorate_id: int) -> Bill:
-    """The municipality's invoice basis: its people in whichever cohort they sit."""
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    """What one municipality owes for one cohort."""
+
+    directorate: Directorate
+    cohort: int
+    bill: Bill
+
+
+def directorate_bill(register: Register, directorate_id: int, cohort: int | None = None) -> Bill:
+    """A municipality's invoice basis: in one cohort, or in every cohort it sits in."""
     register.directorate(directorate_id)
-    return bill_for(register.programme, register.members(directorate_id))
+    people = [
+        p
+        for p in register.members(directorate_id)
+        if cohort is None or p.cohort == cohort
+    ]  # fmt: skip
+    return bill_for(register.programme, people)
 
 
 def cohort_bill(register: Register, number: int) -> Bill:
@@ -86,3 +107,18 @@ def cohort_bill(register: Register, number: int) -> Bill:
 
 def programme_bill(register: Register) -> Bill:
     return bill_for(register.programme, list(register.participants.values()))
+
+
+def invoice_lines(register: Register, cohort: int | None = None) -> list[InvoiceLine]:
+    """Every (municipality, cohort) with something to pay, by cohort and municipality name."""
+    groups: dict[tuple[int, int], list[Participant]] = defaultdict(list)
+    for p in register.participants.values():
+        if p.is_billable and (cohort is None or p.cohort == cohort):
+            groups[(p.directorate_id, p.cohort)].append(p)
+    lines = [
+        InvoiceLine(register.directorates[did], number, bill_for(register.programme, people))
+        for (did, number), people in groups.items()
+    ]
+    return sorted(
+        lines, key=lambda line: (line.cohort, by_code(line.directorate.municipality_code).name)
+    )

@@ -1,23 +1,49 @@
 """The programme's registration rules, as plain functions on a :class:`Register`.
 
 Each function changes the register in place and returns an :class:`Outcome` that says in one
-line what happened and who was promoted from a waiting list as a consequence, so the caller can
+line what happened and who was promoted (or offered a seat) as a consequence, so the caller can
 record it and tell the user. Nothing here reads a clock: ``now`` is always passed in.
+
+What every rule keeps true (``tests/test_registry_state.py`` checks it after every step of
+random sequences of changes):
+
+1. **One place per person.** Every participant is admitted, offered (a seat held until
+   ``offered_until``), waitlisted, cancelled or substituted; an erased person is gone, or an
+   anonymous cancelled record when the seat stays on the invoice. An e-mail address belongs to
+   at most one active person, a municipality to at most one active registration.
+2. **Caps.** In every cohort, seats taken (admitted + offered) stay within
+   ``max_participants`` and places taken (delegations with somebody admitted or offered) within
+   ``max_directorates``. Only lowering a cap can leave a cohort above it; nobody is pushed out.
+3. **Promotion.** Whenever seats or places are free, no waiting entry fits: the first entry
+   that fits, in registration order, is admitted (before the deadline) or offered the seat
+   (after it). An offer stands for ``programme.offer_days``; declining or letting it lapse
+   cancels it (free) and offers the seat to the next.
+4. **Money.** Billable = admitted + cancelled after the registration became binding, each seat
+   once, in the cohort where it sits, under its municipality. An offered seat is not billed
+   until it is accepted; a reinstated or moved seat is billed once.
+5. **Queue order.** A cohort's waiting list is in registration order (a move or a new
+   registration joins at the back; a reinstated entry returns to its old place).
+
+Counting lives in :mod:`kommunestyre.domain.capacity`, money in :mod:`kommunestyre.domain.pricing`;
+every screen, list, letter and command asks them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from kommunestyre.domain.capacity import (
-    CohortCount,
+    Offer,
     WaitingEntry,
     count_cohort,
-    fits_directorate,
-    fits_participant,
+    delegation,
+    fits,
+    open_offers,
+    room_for,
     waiting_list,
+    waiting_places,
 )
 from kommunestyre.domain.model import (
     Cohort,
@@ -38,18 +64,25 @@ from kommunestyre.errors import RuleError, ValidationError
 MIN_PARTICIPANT_CAP = 30
 MAX_PARTICIPANT_CAP = 40
 MAX_DIRECTORATES = 10
+ERASED_NAME = "(erased)"
 
 
 @dataclass(frozen=True, slots=True)
 class Promotion:
-    """Someone who moved from a waiting list into a seat."""
+    """Someone who moved from a waiting list into a seat, or was offered one."""
 
     cohort: int
     directorate_id: int
     participant_ids: tuple[int, ...]
     label: str
+    offered_until: datetime | None = None
 
     def __str__(self) -> str:
+        if self.offered_until is not None:
+            return (
+                f"{self.label} offered a seat in hold {self.cohort} "
+                f"(answer by {_short_date(self.offered_until.date())})"
+            )
         return f"{self.label} promoted to hold {self.cohort}"
 
 
@@ -83,6 +116,14 @@ def participant_label(register: Register, participant: Participant) -> str:
     return f"{participant.name} ({municipality_name(register, directorate)})"
 
 
+def _short_date(day: date) -> str:
+    return f"{day.day:02d}.{day.month:02d}.{day.year}"
+
+
+def _people(count: int) -> str:
+    return f"{count} participant{'s' if count != 1 else ''}"
+
+
 # -- guards -----------------------------------------------------------------------------------
 
 
@@ -94,7 +135,7 @@ def _open_cohort(register: Register, number: int, now: datetime) -> Cohort:
 
 
 def _active(participant: Participant, register: Register, now: datetime) -> None:
-    """Only someone holding a seat or a queue place, in a cohort not yet held, can be changed."""
+    """Only someone holding a seat, an offer or a queue place, in a cohort not yet held."""
     if not participant.status.is_active:
         raise RuleError(
             f"{participant_label(register, participant)} is {participant.status.value}, "
@@ -103,15 +144,20 @@ def _active(participant: Participant, register: Register, now: datetime) -> None
     _open_cohort(register, participant.cohort, now)
 
 
+def _not_offered(participant: Participant, register: Register) -> None:
+    if participant.status is Status.OFFERED:
+        raise RuleError(
+            f"{participant_label(register, participant)} holds a seat offer in hold "
+            f"{participant.cohort}: accept or decline it first"
+        )
+
+
 def _bind_if_leaving_binding(register: Register, participant: Participant, now: datetime) -> None:
     """A seat that became binding stays billable wherever its holder moves."""
     if participant.status is Status.ADMITTED and register.cohort(participant.cohort).is_binding(
         now
     ):
         participant.bound = True
-
-
-_ACTIVE = frozenset({Status.ADMITTED, Status.WAITLISTED})
 
 
 def _check_email_free(register: Register, *emails: str, except_ids: Sequence[int] = ()) -> None:
@@ -125,7 +171,7 @@ def _check_email_free(register: Register, *emails: str, except_ids: Sequence[int
     keys = {e.casefold() for e in wanted}
     taken: dict[str, Participant] = {}
     for other in register.participants.values():
-        if other.status not in _ACTIVE or other.id in except_ids:
+        if not other.status.is_active or other.id in except_ids:
             continue
         key = other.details.email.casefold()
         if key in keys:
@@ -148,12 +194,21 @@ def _check_emails_distinct(members: Sequence[ParticipantDetails]) -> None:
         seen.add(key)
 
 
+def _seat(participant: Participant, status: Status) -> None:
+    """Put a person in ``status`` (admitted or waiting), clearing what no longer applies."""
+    participant.status = status
+    participant.offered_until = None
+    participant.cancelled_at = None
+    participant.cancelled_from = None
+    participant.billable_cancellation = False
+
+
 # -- admission ----------------------------------------------------------------------------------
 
 
 def would_admit_directorate(register: Register, number: int, size: int) -> bool:
-    """Would a directorate of ``size`` people get seats in the cohort right now?"""
-    return fits_directorate(register.cohort(number), count_cohort(register, number), size)
+    """Would a new directorate of ``size`` people get seats in the cohort right now?"""
+    return room_for(register, number, size) is None
 
 
 def register_directorate(
@@ -168,10 +223,7 @@ def register_directorate(
     cohort = _open_cohort(register, cohort_number, now)
     existing = register.directorate_of_municipality(municipality.code)
     if existing is not None:
-        raise RuleError(
-            f"{municipality.name} is already registered (hold {existing.cohort}, "
-            f"{existing.status.value})"
-        )
+        raise RuleError(f"{municipality.name} is already registered (hold {existing.cohort})")
     if not members:
         raise RuleError("a directorate needs at least one participant")
     if len(members) > cohort.max_participants:
@@ -188,7 +240,6 @@ def register_directorate(
         id=register.take_directorate_id(),
         municipality_code=municipality.code,
         cohort=cohort.number,
-        status=status,
         seq=register.take_seq(),
         registered_at=now,
         invoice=invoice,
@@ -198,9 +249,9 @@ def register_directorate(
         _new_participant(register, directorate, cohort.number, details, status, now)
 
     where = "admitted to" if admitted else "put on the waiting list of"
-    people = f"{len(members)} participant{'s' if len(members) != 1 else ''}"
     return directorate, Outcome(
-        f"{municipality.name} {where} hold {cohort.number} with {people}", admitted=admitted
+        f"{municipality.name} {where} hold {cohort.number} with {_people(len(members))}",
+        admitted=admitted,
     )
 
 
@@ -225,8 +276,10 @@ def _new_participant(
     return participant
 
 
-def _joins_waiting_directorate(directorate: Directorate, cohort: int) -> bool:
-    return directorate.status is Status.WAITLISTED and directorate.cohort == cohort
+def _joins_waiting_group(register: Register, directorate_id: int, number: int) -> bool:
+    """Does the directorate wait as a group in the cohort (people waiting, no place yet)?"""
+    here = delegation(register, directorate_id, number)
+    return not here.holds_place and bool(here.with_status(Status.WAITLISTED))
 
 
 def add_participant(
@@ -240,19 +293,19 @@ def add_participant(
     """One more person for a registered directorate: a free seat, or the waiting list."""
     directorate = register.directorate(directorate_id)
     name = municipality_name(register, directorate)
-    if directorate.status is Status.CANCELLED:
+    if not register.is_registered(directorate_id):
         raise RuleError(f"{name}'s registration is cancelled")
     number = directorate.cohort if cohort_number is None else cohort_number
     cohort = _open_cohort(register, number, now)
     _check_email_free(register, details.email)
 
-    if _joins_waiting_directorate(directorate, number):
-        waiting = [p for p in register.members(directorate.id) if p.status is Status.WAITLISTED]
+    if _joins_waiting_group(register, directorate_id, number):
+        waiting = delegation(register, directorate_id, number).with_status(Status.WAITLISTED)
         if len(waiting) + 1 > cohort.max_participants:
             raise RuleError(f"{name} would be larger than hold {number}'s cap")
         admitted = False
     else:
-        admitted = fits_participant(cohort, count_cohort(register, number))
+        admitted = room_for(register, number, 1, directorate_id=directorate_id) is None
     status = Status.ADMITTED if admitted else Status.WAITLISTED
     participant = _new_participant(register, directorate, number, details, status, now)
     where = "admitted to" if admitted else "put on the waiting list of"
@@ -276,109 +329,221 @@ def edit_invoice(register: Register, directorate_id: int, invoice: InvoiceDetail
     return Outcome(f"invoice details of {municipality_name(register, directorate)} updated")
 
 
-# -- promotion ----------------------------------------------------------------------------------
+# -- promotion and seat offers ----------------------------------------------------------------
 
 
-def _fits(cohort: Cohort, count: CohortCount, entry: WaitingEntry) -> bool:
-    if entry.whole_directorate:
-        return fits_directorate(cohort, count, len(entry.participants))
-    return fits_participant(cohort, count)
+def _entry_label(register: Register, entry: WaitingEntry | Offer) -> str:
+    if entry.whole_directorate and len(entry.participants) > 1:
+        return municipality_name(register, entry.directorate)
+    return participant_label(register, entry.participants[0])
 
 
-def promote(register: Register, cohort_number: int, now: datetime) -> list[Promotion]:
-    """Fill free seats from the waiting list: the first entry that fits, again and again."""
+def promote(
+    register: Register, cohort_number: int, now: datetime, *, at: datetime | None = None
+) -> list[Promotion]:
+    """Fill free seats from the waiting list: the first entry that fits, again and again.
+
+    Before the cohort's deadline the entry is admitted; after it, the seat is offered until
+    ``offer_days`` after ``at`` (the moment the seat came free; default ``now``).
+    """
+    when = at or now
     cohort = register.cohort(cohort_number)
-    if cohort.is_held(now):
+    if cohort.is_held(when):
         return []
+    until = when + timedelta(days=register.programme.offer_days)
+    binding = cohort.is_binding(when)
     promotions: list[Promotion] = []
     while True:
         count = count_cohort(register, cohort_number)
         entry = next(
-            (e for e in waiting_list(register, cohort_number) if _fits(cohort, count, e)), None
+            (e for e in waiting_list(register, cohort_number) if fits(cohort, count, e)), None
         )
         if entry is None:
             return promotions
-        if entry.whole_directorate:
-            entry.directorate.status = Status.ADMITTED
-            label = municipality_name(register, entry.directorate)
-        else:
-            label = participant_label(register, entry.participants[0])
         for participant in entry.participants:
-            participant.status = Status.ADMITTED
+            _seat(participant, Status.OFFERED if binding else Status.ADMITTED)
+            if binding:
+                participant.offered_until = until
         promotions.append(
             Promotion(
                 cohort=cohort_number,
                 directorate_id=entry.directorate.id,
                 participant_ids=tuple(p.id for p in entry.participants),
-                label=label,
+                label=_entry_label(register, entry),
+                offered_until=until if binding else None,
             )
         )
+
+
+def offer_of(register: Register, participant_id: int) -> Offer:
+    """The open seat offer a participant is part of."""
+    participant = register.participant(participant_id)
+    if participant.status is not Status.OFFERED:
+        raise RuleError(
+            f"{participant_label(register, participant)} has no open seat offer "
+            f"({participant.status.value})"
+        )
+    return next(
+        o for o in open_offers(register, participant.cohort) if participant in o.participants
+    )
+
+
+def accept_offer(register: Register, participant_id: int, now: datetime) -> Outcome:
+    """Take up a seat offer: the seat (or the group's seats) is theirs, binding from now on."""
+    offer = offer_of(register, participant_id)
+    if offer.until <= now:
+        raise RuleError(f"the offer to {_entry_label(register, offer)} ran out")
+    for participant in offer.participants:
+        _seat(participant, Status.ADMITTED)
+    return Outcome(
+        f"{_entry_label(register, offer)} accepted the seat offer: admitted to hold "
+        f"{offer.cohort} (binding)",
+        admitted=True,
+        billable=True,
+    )
+
+
+def _give_up_offer(register: Register, offer: Offer, at: datetime) -> None:
+    for participant in offer.participants:
+        participant.status = Status.CANCELLED
+        participant.cancelled_from = Status.OFFERED
+        participant.cancelled_at = at
+        participant.offered_until = None
+        participant.billable_cancellation = False
+    _note_withdrawal(register, offer.directorate, at)
+
+
+def decline_offer(register: Register, participant_id: int, now: datetime) -> Outcome:
+    """Turn a seat offer down (free): the seat is offered to the next who fits."""
+    offer = offer_of(register, participant_id)
+    _give_up_offer(register, offer, now)
+    return Outcome(
+        f"{_entry_label(register, offer)} declined the seat offer in hold {offer.cohort} (free)",
+        promotions=promote(register, offer.cohort, now),
+        billable=False,
+    )
+
+
+def settle(register: Register, now: datetime) -> list[Outcome]:
+    """Bring the register up to ``now``: lapsed offers are cancelled (free) and their seats
+    offered to the next, each at the moment the offer ran out, so the result does not depend
+    on when anybody looks (or whether the change was saved before)."""
+    outcomes: list[Outcome] = []
+    while True:
+        lapsed = [o for o in open_offers(register) if o.until <= now]
+        if not lapsed:
+            break
+        offer = lapsed[0]
+        _give_up_offer(register, offer, offer.until)
+        outcomes.append(
+            Outcome(
+                f"the seat offer to {_entry_label(register, offer)} in hold {offer.cohort} "
+                f"ran out on {_short_date(offer.until.date())}",
+                promotions=promote(register, offer.cohort, now, at=offer.until),
+            )
+        )
+    return outcomes
 
 
 # -- moves ------------------------------------------------------------------------------------
 
 
-def move_directorate(
+def directorate_move(
     register: Register, directorate_id: int, target: int, now: datetime
-) -> Outcome:
-    """Move a directorate with the members it has in its cohort; it joins the target's queue
-    at the back if it does not fit."""
+) -> tuple[list[Participant], Status]:
+    """Who of a directorate would move to ``target``, and whether they would be admitted or
+    wait there; a move that is not allowed raises RuleError with the reason.
+
+    It takes seats in the target if they are free; a directorate that holds seats is never
+    moved onto a waiting list, a waiting one joins the target's queue at the back.
+    """
     directorate = register.directorate(directorate_id)
     name = municipality_name(register, directorate)
-    if not directorate.status.is_active:
+    if not register.is_registered(directorate_id):
         raise RuleError(f"{name}'s registration is cancelled")
     source = directorate.cohort
     if target == source:
         raise RuleError(f"{name} is already in hold {target}")
-    cohort = _open_cohort(register, target, now)
-    members = [
-        p for p in register.members(directorate.id) if p.cohort == source and p.status.is_active
-    ]
+    _open_cohort(register, target, now)
+    _open_cohort(register, source, now)
+    members = delegation(register, directorate_id, source).with_status(
+        Status.ADMITTED, Status.OFFERED, Status.WAITLISTED
+    )
     if not members:
         raise RuleError(f"{name} has nobody registered in hold {source} to move")
-    admitted = fits_directorate(cohort, count_cohort(register, target), len(members))
-    status = Status.ADMITTED if admitted else Status.WAITLISTED
+    for participant in members:
+        _not_offered(participant, register)
+    reason = room_for(register, target, len(members), directorate_id=directorate_id)
+    if reason is not None and any(p.status is Status.ADMITTED for p in members):
+        raise RuleError(f"{name} cannot move to hold {target}: {reason}")
+    return members, Status.ADMITTED if reason is None else Status.WAITLISTED
+
+
+def move_directorate(
+    register: Register, directorate_id: int, target: int, now: datetime
+) -> Outcome:
+    """Move a directorate with the people it has in its cohort (see :func:`directorate_move`)."""
+    members, status = directorate_move(register, directorate_id, target, now)
+    directorate = register.directorates[directorate_id]
+    source = directorate.cohort
     directorate.cohort = target
-    directorate.status = status
     directorate.seq = register.take_seq()
     for participant in members:
         _bind_if_leaving_binding(register, participant, now)
         participant.cohort = target
         participant.status = status
         participant.seq = register.take_seq()
-    where = "admitted" if admitted else "on the waiting list"
+    where = "admitted" if status is Status.ADMITTED else "on the waiting list"
     return Outcome(
-        f"{name} moved from hold {source} to hold {target} ({where})",
-        promotions=promote(register, source, now),
-        admitted=admitted,
+        f"{municipality_name(register, directorate)} moved from hold {source} to hold "
+        f"{target} ({where})",
+        promotions=promote(register, source, now) + promote(register, target, now),
+        admitted=status is Status.ADMITTED,
     )
+
+
+def participant_move(register: Register, participant_id: int, target: int, now: datetime) -> Status:
+    """Whether a person would be admitted or wait in ``target``; RuleError if the move is not
+    allowed.
+
+    They sit there under their municipality: the directorate takes a place in the target too
+    (if it has none there yet). Someone with a seat is moved only to a free seat; someone
+    waiting joins the target's queue if there is no room.
+    """
+    participant = register.participant(participant_id)
+    _active(participant, register, now)
+    _not_offered(participant, register)
+    label = participant_label(register, participant)
+    if target == participant.cohort:
+        raise RuleError(f"{label} is already in hold {target}")
+    _open_cohort(register, target, now)
+    did = participant.directorate_id
+    if participant.status is Status.WAITLISTED and _joins_waiting_group(register, did, target):
+        reason: str | None = "the directorate waits there"
+    else:
+        reason = room_for(register, target, 1, directorate_id=did)
+    if reason is not None and participant.status is Status.ADMITTED:
+        raise RuleError(f"{label} cannot move to hold {target}: {reason}")
+    return Status.ADMITTED if reason is None else Status.WAITLISTED
 
 
 def move_participant(
     register: Register, participant_id: int, target: int, now: datetime
 ) -> Outcome:
-    """Move one person to another cohort (say the dates of their own do not suit them)."""
-    participant = register.participant(participant_id)
-    _active(participant, register, now)
+    """Move one person to another cohort (see :func:`participant_move`)."""
+    status = participant_move(register, participant_id, target, now)
+    participant = register.participants[participant_id]
     source = participant.cohort
-    label = participant_label(register, participant)
-    if target == source:
-        raise RuleError(f"{label} is already in hold {target}")
-    cohort = _open_cohort(register, target, now)
-    directorate = register.directorates[participant.directorate_id]
-    if _joins_waiting_directorate(directorate, target):
-        admitted = False
-    else:
-        admitted = fits_participant(cohort, count_cohort(register, target))
     _bind_if_leaving_binding(register, participant, now)
     participant.cohort = target
-    participant.status = Status.ADMITTED if admitted else Status.WAITLISTED
+    participant.status = status
     participant.seq = register.take_seq()
-    where = "admitted" if admitted else "on the waiting list"
+    where = "admitted" if status is Status.ADMITTED else "on the waiting list"
     return Outcome(
-        f"{label} moved from hold {source} to hold {target} ({where})",
-        promotions=promote(register, source, now),
-        admitted=admitted,
+        f"{participant_label(register, participant)} moved from hold {source} to hold "
+        f"{target} ({where})",
+        promotions=promote(register, source, now) + promote(register, target, now),
+        admitted=status is Status.ADMITTED,
     )
 
 
@@ -386,10 +551,13 @@ def move_participant(
 
 
 def cancellation_terms(register: Register, participant_id: int, now: datetime) -> CancellationTerms:
-    """Free before the cohort's deadline; binding (billable) after it; always free when waiting."""
+    """Free before the cohort's deadline; binding (billable) after it; always free when waiting
+    or when declining a seat offer."""
     participant = register.participant(participant_id)
     cohort = register.cohort(participant.cohort)
     deadline = _short_date(cohort.registration_deadline)
+    if participant.status is Status.OFFERED:
+        return CancellationTerms(False, "free: a seat offer that is declined costs nothing")
     if participant.status is not Status.ADMITTED:
         return CancellationTerms(False, "free: the participant is on the waiting list")
     if participant.bound:
@@ -405,68 +573,190 @@ def cancellation_terms(register: Register, participant_id: int, now: datetime) -
     return CancellationTerms(False, f"free: the deadline of hold {cohort.number} is {deadline}")
 
 
-def _short_date(day: date) -> str:
-    return f"{day.day:02d}.{day.month:02d}.{day.year}"
+def directorate_cancellation_terms(
+    register: Register, directorate_id: int, now: datetime
+) -> CancellationTerms:
+    """What withdrawing a whole directorate costs: the sum of its people's terms."""
+    directorate = register.directorate(directorate_id)
+    active = [p for p in register.members(directorate_id) if p.status.is_active]
+    billable = [p for p in active if cancellation_terms(register, p.id, now).billable]
+    if not billable:
+        deadlines = ", ".join(
+            f"hold {n} {_short_date(register.cohort(n).registration_deadline)}"
+            for n in sorted({p.cohort for p in active} or {directorate.cohort})
+        )
+        return CancellationTerms(False, f"free: before the deadline ({deadlines})")
+    seats = len(billable)
+    return CancellationTerms(
+        True,
+        f"binding: {seats} seat{'s' if seats != 1 else ''} stay on the invoice "
+        f"({cancellation_terms(register, billable[0].id, now).explanation.split(': ', 1)[1]})",
+    )
 
 
 def _cancel_one(register: Register, participant: Participant, now: datetime) -> bool:
     terms = cancellation_terms(register, participant.id, now)
+    participant.cancelled_from = participant.status
     participant.status = Status.CANCELLED
     participant.cancelled_at = now
+    participant.offered_until = None
     participant.billable_cancellation = terms.billable
     return terms.billable
 
 
+def _note_withdrawal(register: Register, directorate: Directorate, now: datetime) -> None:
+    """A directorate left with nobody is withdrawn as a whole at this moment."""
+    if not register.is_registered(directorate.id):
+        directorate.cancelled_at = now
+
+
+def _promote_all(register: Register, cohorts: Iterable[int], now: datetime) -> list[Promotion]:
+    return [p for number in sorted(set(cohorts)) for p in promote(register, number, now)]
+
+
 def cancel_participant(register: Register, participant_id: int, now: datetime) -> Outcome:
     """Cancel one person; their seat goes to the waiting list. A directorate left with nobody
-    is cancelled with them."""
+    is withdrawn with them."""
     participant = register.participant(participant_id)
     _active(participant, register, now)
     label = participant_label(register, participant)
     billable = _cancel_one(register, participant, now)
+    _note_withdrawal(register, register.directorates[participant.directorate_id], now)
     terms = "binding, billable" if billable else "free"
     return Outcome(
         f"{label} cancelled ({terms})",
-        promotions=_after_leaving(register, participant, now),
+        promotions=_promote_all(register, [participant.cohort], now),
         billable=billable,
     )
-
-
-def _after_leaving(register: Register, participant: Participant, now: datetime) -> list[Promotion]:
-    """Someone left: a directorate left with nobody is cancelled, and freed places are offered
-    to the waiting lists of the person's cohort and of their directorate's."""
-    directorate = register.directorates[participant.directorate_id]
-    if directorate.status.is_active and not any(
-        p.status.is_active for p in register.members(directorate.id)
-    ):
-        directorate.status = Status.CANCELLED
-        directorate.cancelled_at = now
-    cohorts = sorted({participant.cohort, directorate.cohort})
-    return [p for number in cohorts for p in promote(register, number, now)]
 
 
 def cancel_directorate(register: Register, directorate_id: int, now: datetime) -> Outcome:
     """Withdraw a whole directorate, wherever its members are seated."""
     directorate = register.directorate(directorate_id)
     name = municipality_name(register, directorate)
-    if not directorate.status.is_active:
+    if not register.is_registered(directorate_id):
         raise RuleError(f"{name}'s registration is already cancelled")
-    cohorts = {directorate.cohort}
+    cohorts = set()
     billable = 0
+    for participant in register.members(directorate.id):
+        if participant.status.is_active:
+            _open_cohort(register, participant.cohort, now)
     for participant in register.members(directorate.id):
         if participant.status.is_active:
             cohorts.add(participant.cohort)
             billable += _cancel_one(register, participant, now)
-    directorate.status = Status.CANCELLED
     directorate.cancelled_at = now
-    promotions = [p for number in sorted(cohorts) for p in promote(register, number, now)]
     terms = f"{billable} seat(s) stay billable" if billable else "free"
-    return Outcome(f"{name} cancelled ({terms})", promotions=promotions, billable=billable > 0)
+    return Outcome(
+        f"{name} cancelled ({terms})",
+        promotions=_promote_all(register, cohorts, now),
+        billable=billable > 0,
+    )
+
+
+# -- reinstatement ----------------------------------------------------------------------------
+
+
+def _check_reinstatable(register: Register, people: Sequence[Participant], now: datetime) -> None:
+    directorate = register.directorates[people[0].directorate_id]
+    name = municipality_name(register, directorate)
+    for participant in people:
+        if participant.status is not Status.CANCELLED:
+            raise RuleError(
+                f"{participant_label(register, participant)} is {participant.status.value}, "
+                "not cancelled"
+            )
+        if participant.details.name == ERASED_NAME:
+            raise RuleError("an erased person cannot be reinstated")
+        _open_cohort(register, participant.cohort, now)
+    if not register.is_registered(directorate.id):
+        other = register.directorate_of_municipality(directorate.municipality_code)
+        if other is not None:
+            raise RuleError(f"{name} has registered again (hold {other.cohort})")
+    ids = [p.id for p in people]
+    _check_emails_distinct([p.details for p in people])
+    _check_email_free(register, *(p.details.email for p in people), except_ids=ids)
+
+
+def _was_seated(participant: Participant) -> bool:
+    if participant.cancelled_from is None:  # cancelled before the reason was recorded
+        return participant.billable_cancellation
+    return participant.cancelled_from is Status.ADMITTED
+
+
+def _reinstate(register: Register, people: Sequence[Participant], now: datetime) -> Outcome:
+    """Put cancelled people back where they were: their seats when there is room (the group
+    together), else the waiting list at their old place (and say so)."""
+    _check_reinstatable(register, people, now)
+    directorate = register.directorates[people[0].directorate_id]
+    lines: list[str] = []
+    cohorts = sorted({p.cohort for p in people})
+    for number in cohorts:
+        here = [p for p in people if p.cohort == number]
+        seated = [p for p in here if _was_seated(p)]
+        reason = (
+            room_for(register, number, len(seated), directorate_id=directorate.id)
+            if seated
+            else None
+        )
+        for participant in here:
+            back_in_seat = participant in seated and reason is None
+            _seat(participant, Status.ADMITTED if back_in_seat else Status.WAITLISTED)
+        if seated and reason is not None:
+            lines.append(f"no room in hold {number} ({reason}): back on its waiting list")
+    directorate.cancelled_at = None
+    promotions = _promote_all(register, cohorts, now)
+    places = waiting_places(register)
+    for participant in people:
+        if participant.status is Status.WAITLISTED:
+            lines.append(
+                f"{participant.name} waits as no. {places.get(participant.id, 0)} "
+                f"in hold {participant.cohort}"
+            )
+    return Outcome("; ".join(lines), promotions=promotions, admitted=None)
+
+
+def reinstate_participant(register: Register, participant_id: int, now: datetime) -> Outcome:
+    """Undo a cancellation: the person gets their seat back if there is room (a late
+    cancellation is then billed as a seat, once), else their place on the waiting list."""
+    participant = register.participant(participant_id)
+    label = participant_label(register, participant)
+    outcome = _reinstate(register, [participant], now)
+    where = {
+        Status.ADMITTED: f"admitted to hold {participant.cohort}",
+        Status.OFFERED: f"offered a seat in hold {participant.cohort}",
+        Status.WAITLISTED: f"on the waiting list of hold {participant.cohort}",
+    }[participant.status]
+    details = f" ({outcome.summary})" if outcome.summary else ""
+    outcome.summary = f"{label} reinstated: {where}{details}"
+    outcome.admitted = participant.status is Status.ADMITTED
+    return outcome
+
+
+def reinstate_directorate(register: Register, directorate_id: int, now: datetime) -> Outcome:
+    """Undo a directorate's withdrawal: the people cancelled with it come back together."""
+    directorate = register.directorate(directorate_id)
+    name = municipality_name(register, directorate)
+    if register.is_registered(directorate_id):
+        raise RuleError(f"{name}'s registration is not cancelled (reinstate a person instead)")
+    cancelled = [
+        p
+        for p in register.members(directorate_id)
+        if p.status is Status.CANCELLED and p.cancelled_at is not None
+    ]
+    if not cancelled:
+        raise RuleError(f"{name} has nobody to reinstate")
+    moment = directorate.cancelled_at or max(p.cancelled_at for p in cancelled if p.cancelled_at)
+    people = [p for p in cancelled if p.cancelled_at == moment] or cancelled
+    outcome = _reinstate(register, people, now)
+    seated = sum(1 for p in people if p.status is Status.ADMITTED)
+    details = f" ({outcome.summary})" if outcome.summary else ""
+    outcome.summary = f"{name} reinstated with {_people(len(people))}, {seated} admitted{details}"
+    outcome.admitted = seated == len(people)
+    return outcome
 
 
 # -- erasure ------------------------------------------------------------------------------------
-
-ERASED_NAME = "(erased)"
 
 
 def erase_participant(register: Register, participant_id: int, now: datetime) -> Outcome:
@@ -484,6 +774,7 @@ def erase_participant(register: Register, participant_id: int, now: datetime) ->
     if keeps_invoice_line:
         participant.details = ParticipantDetails(name=ERASED_NAME, field=participant.details.field)
         if participant.status is Status.ADMITTED:
+            participant.cancelled_from = Status.ADMITTED
             participant.status = Status.CANCELLED
             participant.cancelled_at = now
             participant.billable_cancellation = True
@@ -500,7 +791,10 @@ def erase_participant(register: Register, participant_id: int, now: datetime) ->
         if email and contact.email.casefold() == email:
             contact.name = contact.title = contact.email = contact.notes = ""
             summary += "; the municipality's contact record was emptied as well"
-    promotions = _after_leaving(register, participant, now) if was_active else []
+    directorate = register.directorates[participant.directorate_id]
+    if was_active:
+        _note_withdrawal(register, directorate, now)
+    promotions = _promote_all(register, [participant.cohort], now) if was_active else []
     return Outcome(summary, promotions=promotions, billable=keeps_invoice_line)
 
 
@@ -510,8 +804,8 @@ def erase_participant(register: Register, participant_id: int, now: datetime) ->
 def substitute(
     register: Register, participant_id: int, details: ParticipantDetails, now: datetime
 ) -> tuple[Participant, Outcome]:
-    """A named substitute takes over a seat (or queue place) and its invoice line; the original
-    stays on record as substituted."""
+    """A named substitute takes over a seat (or offer, or queue place) and its invoice line;
+    the original stays on record as substituted."""
     original = register.participant(participant_id)
     _active(original, register, now)
     _check_email_free(register, details.email, except_ids=[original.id])
@@ -526,9 +820,11 @@ def substitute(
         registered_at=now,
         replaces=original.id,
         bound=original.bound,
+        offered_until=original.offered_until,
     )
     register.participants[replacement.id] = replacement
     original.status = Status.SUBSTITUTED
+    original.offered_until = None
     original.replaced_by = replacement.id
     return replacement, Outcome(f"{details.name} takes over from {label} in hold {original.cohort}")
 
@@ -593,19 +889,19 @@ def admit_waiting(register: Register, participant_id: int, now: datetime) -> Out
     cohort = _open_cohort(register, participant.cohort, now)
     entry = next(e for e in waiting_list(register, cohort.number) if participant in e.participants)
     count = count_cohort(register, cohort.number)
-    if not _fits(cohort, count, entry):
+    if not fits(cohort, count, entry):
         what = "its directorate" if entry.whole_directorate else label
         raise RuleError(
-            f"hold {cohort.number} has no room for {what}: {count.participants}/"
-            f"{cohort.max_participants} participants, {count.directorates}/"
+            f"hold {cohort.number} has no room for {what}: {count.held}/"
+            f"{cohort.max_participants} seats, {count.directorates}/"
             f"{cohort.max_directorates} directorates"
         )
-    if entry.whole_directorate:
-        entry.directorate.status = Status.ADMITTED
-        label = municipality_name(register, entry.directorate)
     for member in entry.participants:
-        member.status = Status.ADMITTED
-    return Outcome(f"{label} admitted to hold {cohort.number} from the waiting list", admitted=True)
+        _seat(member, Status.ADMITTED)
+    return Outcome(
+        f"{_entry_label(register, entry)} admitted to hold {cohort.number} from the waiting list",
+        admitted=True,
+    )
 
 
 def update_cohort(
@@ -621,7 +917,8 @@ def update_cohort(
     themes: Sequence[str],
     now: datetime,
 ) -> Outcome:
-    """New settings for a cohort, checked as a whole; raised limits promote at once."""
+    """New settings for a cohort, checked as a whole; raised limits promote at once (an open
+    seat offer stands until it is answered or runs out, whatever the new deadline)."""
     validate_schedule(seminar, followup, registration_deadline)
     validate_capacity(min_directorates, max_directorates, max_participants)
     cohort = register.cohort(number)

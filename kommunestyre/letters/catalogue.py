@@ -1,4 +1,4 @@
-"""The five letters: who each one goes to, and the data its templates may see.
+"""The letters: who each one goes to, and the data its templates may see.
 
 Templates get plain dicts of strings, dates and amounts (never domain objects), and only what
 their letter needs: a sandboxed template cannot reach beyond its context.
@@ -6,12 +6,19 @@ their letter needs: a sandboxed template cannot reach beyond its context.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from kommunestyre.domain.capacity import count_cohorts, headcount, waiting_list
+from kommunestyre.domain.capacity import (
+    Headcount,
+    cohorts_with_room,
+    delegations,
+    headcount,
+    open_offers,
+    waiting_list,
+)
 from kommunestyre.domain.model import (
     Cohort,
     CohortStatus,
@@ -120,6 +127,22 @@ def _in_filter(cohort: int | None, filters: Filters) -> bool:
     return filters.cohort is None or cohort == filters.cohort
 
 
+def _availability(row: Headcount, programme: Programme) -> Context:
+    """A cohort as offered to a new directorate today: its dates and how much room it has."""
+    context = _cohort(row.cohort, programme)
+    context["free_seats"] = row.free_seats
+    context["free_places"] = row.free_directorate_places
+    context["full"] = row.free_seats == 0 or row.free_directorate_places == 0
+    return context
+
+
+def delegation_key(directorate: Directorate, cohort: int) -> str:
+    """The ledger's name for a directorate's letters about one cohort."""
+    if cohort == directorate.cohort:
+        return f"directorate:{directorate.id}"
+    return f"directorate:{directorate.id}:hold{cohort}"
+
+
 # -- invitation: municipality contacts ----------------------------------------------------------
 
 INVITATION_STATUSES = ("not registered", "all", "registered", "declined")
@@ -127,20 +150,21 @@ INVITATION_STATUSES = ("not registered", "all", "registered", "declined")
 
 def _invitation(register: Register, now: datetime, filters: Filters) -> list[Recipient]:
     programme = register.programme
-    open_cohorts = [
-        _cohort(row.cohort, programme)
+    cohorts = [
+        _availability(row, programme)
         for row in headcount(register, now)
         if row.status in (CohortStatus.OPEN, CohortStatus.FULL)
     ]
     wanted = filters.status or INVITATION_STATUSES[0]
+    registered = register.registrations()
     recipients = []
     for code in sorted(register.contacts):
         contact = register.contacts[code]
-        if wanted != "all" and register.invitation_status(code) != wanted:
+        if wanted != "all" and register.invitation_status(code, registered) != wanted:
             continue
         context = _common(programme, contact.name, contact.title, contact.email)
         context["municipality"] = _municipality(code)
-        context["cohorts"] = open_cohorts
+        context["cohorts"] = cohorts
         recipients.append(
             Recipient(
                 f"contact:{code}", contact.name, contact.email, by_code(code).name, None, context
@@ -152,43 +176,48 @@ def _invitation(register: Register, now: datetime, filters: Filters) -> list[Rec
 # -- directorate letters: confirmation and waitlist ---------------------------------------------
 
 
-def _addressee(register: Register, directorate: Directorate) -> tuple[str, str, str]:
-    """A directorate's letters go to its municipal director, else the municipality's contact."""
-    for member in register.members(directorate.id):
-        if member.status.is_active and member.details.field == "kommunaldirektor":
+def _addressee(
+    register: Register, directorate: Directorate, people: Sequence[Participant]
+) -> tuple[str, str, str]:
+    """A directorate's letters go to its head (the programme's lead field) among ``people``,
+    else to the municipality's contact."""
+    lead = register.programme.lead_field
+    for member in people:
+        if member.status.is_active and member.details.field == lead:
             return member.name, member.details.title, member.details.email
     contact = register.contact(directorate.municipality_code)
     return contact.name, contact.title, contact.email
 
 
-def _directorates(register: Register, status: Status, filters: Filters) -> list[Directorate]:
-    found = [
-        d for d in register.directorates.values()
-        if d.status is status and _in_filter(d.cohort, filters)
-    ]  # fmt: skip
-    return sorted(found, key=lambda d: (d.cohort, by_code(d.municipality_code).name))
+def _member(p: Participant) -> Context:
+    return {"name": p.name, "title": p.details.title}
 
 
 def _confirmation(register: Register, now: datetime, filters: Filters) -> list[Recipient]:
+    """One letter per municipality and cohort where it has seats: who is admitted, who
+    cancelled late (still billed), and what that comes to."""
     programme = register.programme
     price = unit_price(programme)
     recipients = []
-    for d in _directorates(register, Status.ADMITTED, filters):
-        name, title, email = _addressee(register, d)
-        members = [
-            p
-            for p in register.members(d.id)
-            if p.status is Status.ADMITTED and p.cohort == d.cohort
-        ]
-        bill = directorate_bill(register, d.id)
+    for group in delegations(register):
+        if group.status is not Status.ADMITTED or not _in_filter(group.cohort, filters):
+            continue
+        d = group.directorate
+        admitted = group.with_status(Status.ADMITTED)
+        late = [p for p in group.members if p.status is Status.CANCELLED and p.is_billable]
+        name, title, email = _addressee(register, d, admitted)
+        bill = directorate_bill(register, d.id, group.cohort)
         context = _common(programme, name, title, email)
         context.update(
             municipality=_municipality(d.municipality_code),
-            cohort=_cohort(register.cohort(d.cohort), programme),
-            members=[{"name": p.name, "title": p.details.title} for p in members],
+            cohort=_cohort(register.cohort(group.cohort), programme),
+            members=[_member(p) for p in admitted],
+            late_cancellations=[_member(p) for p in late],
             price={"excl": price.excl_vat, "incl": price.incl_vat},
             totals={
                 "participants": bill.billable,
+                "seats": bill.seats,
+                "late": bill.late_cancellations,
                 "excl": bill.amount.excl_vat,
                 "vat": bill.amount.vat,
                 "incl": bill.amount.incl_vat,
@@ -196,80 +225,118 @@ def _confirmation(register: Register, now: datetime, filters: Filters) -> list[R
             invoice={"ean": d.invoice.ean, "reference": d.invoice.reference},
         )
         label = by_code(d.municipality_code).name
-        recipients.append(Recipient(f"directorate:{d.id}", name, email, label, d.cohort, context))
-    return recipients
+        key = delegation_key(d, group.cohort)
+        recipients.append(Recipient(key, name, email, label, group.cohort, context))
+    return sorted(recipients, key=lambda r: (r.cohort or 0, r.label))
 
 
 def _waitlist(register: Register, now: datetime, filters: Filters) -> list[Recipient]:
+    """Directorates waiting as a group: their place in the queue, and the cohorts where they
+    would get seats today instead."""
     programme = register.programme
-    counts = count_cohorts(register)
-    places: dict[int, int] = {}
-    for cohort in programme.cohorts:
-        for place, entry in enumerate(waiting_list(register, cohort.number), 1):
-            if entry.whole_directorate:
-                places[entry.directorate.id] = place
-    alternatives_of: dict[int, list[Context]] = {}
-    for row in headcount(register, now):
-        if row.status is CohortStatus.OPEN and row.free_seats:
-            choice = _cohort(row.cohort, programme)
-            choice["free_seats"] = row.free_seats
-            alternatives_of[row.cohort.number] = [choice]
     recipients = []
-    for d in _directorates(register, Status.WAITLISTED, filters):
-        if d.id not in places:
-            continue  # nobody of it is waiting any more
-        name, title, email = _addressee(register, d)
-        size = sum(1 for p in register.members(d.id) if p.status is Status.WAITLISTED)
-        alternatives = [
-            a
-            for number, (a,) in alternatives_of.items()
-            if number != d.cohort
-            and counts[number].participants + size <= register.cohort(number).max_participants
-        ]
+    for cohort in programme.cohorts:
+        if not _in_filter(cohort.number, filters):
+            continue
+        for place, entry in enumerate(waiting_list(register, cohort.number), 1):
+            if not entry.whole_directorate:
+                continue
+            d = entry.directorate
+            name, title, email = _addressee(register, d, entry.participants)
+            alternatives = [
+                _availability(row, programme)
+                for row in cohorts_with_room(register, now, len(entry.participants))
+                if row.cohort.number != cohort.number
+            ]
+            context = _common(programme, name, title, email)
+            context.update(
+                municipality=_municipality(d.municipality_code),
+                cohort=_cohort(cohort, programme),
+                place=place,
+                members=[_member(p) for p in entry.participants],
+                alternatives=alternatives,
+            )
+            label = by_code(d.municipality_code).name
+            key = delegation_key(d, cohort.number)
+            recipients.append(Recipient(key, name, email, label, cohort.number, context))
+    return recipients
+
+
+def _offer(register: Register, now: datetime, filters: Filters) -> list[Recipient]:
+    """Everyone holding a seat offer: the seat, and the date to answer by."""
+    programme = register.programme
+    recipients = []
+    for offer in open_offers(register):
+        if not _in_filter(offer.cohort, filters):
+            continue
+        d = offer.directorate
+        if offer.whole_directorate:
+            name, title, email = _addressee(register, d, offer.participants)
+            key = delegation_key(d, offer.cohort)
+            label = by_code(d.municipality_code).name
+        else:
+            person = offer.participants[0]
+            name, title, email = person.name, person.details.title, person.details.email
+            key = f"participant:{person.id}"
+            label = f"{person.name} ({by_code(d.municipality_code).name})"
         context = _common(programme, name, title, email)
         context.update(
             municipality=_municipality(d.municipality_code),
-            cohort=_cohort(register.cohort(d.cohort), programme),
-            place=places[d.id],
-            alternatives=alternatives,
+            cohort=_cohort(register.cohort(offer.cohort), programme),
+            members=[_member(p) for p in offer.participants],
+            answer_by=offer.until,
+            price={"excl": unit_price(programme).excl_vat},
         )
-        label = by_code(d.municipality_code).name
-        recipients.append(Recipient(f"directorate:{d.id}", name, email, label, d.cohort, context))
+        recipients.append(Recipient(key, name, email, label, offer.cohort, context))
     return recipients
 
 
 # -- participant letters: practical and followup ------------------------------------------------
 
-PARTICIPANT_STATUSES = ("admitted", "waitlisted")
+PARTICIPANT_STATUSES = ("admitted",)
 
 
-def _participants(register: Register, filters: Filters) -> list[Participant]:
-    status = Status(filters.status or PARTICIPANT_STATUSES[0])
-    found = [
+def _participant_letters(
+    register: Register, now: datetime, filters: Filters, cohorts: Iterable[int]
+) -> list[Recipient]:
+    """Letters to admitted participants of ``cohorts``."""
+    programme = register.programme
+    wanted = set(cohorts)
+    contexts = {c.number: _cohort(c, programme) for c in programme.cohorts}
+    towns = {d.id: by_code(d.municipality_code).name for d in register.directorates.values()}
+    people = [
         p
         for p in register.participants.values()
-        if p.status is status
+        if p.status is Status.ADMITTED
+        and p.cohort in wanted
         and _in_filter(p.cohort, filters)
         and (filters.field is None or filters.field in p.fields)
     ]
-    return sorted(found, key=lambda p: (p.cohort, p.name.casefold()))
-
-
-def _participant_letters(register: Register, now: datetime, filters: Filters) -> list[Recipient]:
-    programme = register.programme
-    cohorts = {c.number: _cohort(c, programme) for c in programme.cohorts}
-    towns = {d.id: by_code(d.municipality_code).name for d in register.directorates.values()}
     recipients = []
-    for p in _participants(register, filters):
+    for p in sorted(people, key=lambda p: (p.cohort, p.name.casefold())):
         d = p.details
         context = _common(programme, d.name, d.title, d.email)
-        context["cohort"] = cohorts[p.cohort]
+        context["cohort"] = contexts[p.cohort]
         context["participant"] = {"name": d.name, "needs": d.needs}
         label = f"{d.name} ({towns[p.directorate_id]})"
         recipients.append(
             Recipient(f"participant:{p.id}", d.name, d.email, label, p.cohort, context)
         )
     return recipients
+
+
+def _practical(register: Register, now: datetime, filters: Filters) -> list[Recipient]:
+    """Before the seminar: the cohorts whose 12-12 seminar has not begun."""
+    upcoming = [c.number for c in register.programme.cohorts if now < c.seminar.start]
+    return _participant_letters(register, now, filters, upcoming)
+
+
+def _followup(register: Register, now: datetime, filters: Filters) -> list[Recipient]:
+    """Between the seminar and the follow-up day: "thank you for the seminar" must be true."""
+    between = [
+        c.number for c in register.programme.cohorts if c.seminar.end <= now < c.followup.start
+    ]
+    return _participant_letters(register, now, filters, between)
 
 
 LETTERS: dict[str, LetterKind] = {
@@ -303,22 +370,31 @@ LETTERS: dict[str, LetterKind] = {
             _waitlist,
         ),
         LetterKind(
+            "offer",
+            "A seat is offered",
+            "open seat offers",
+            False,
+            ("recipient.name",),
+            ("offered",),
+            _offer,
+        ),
+        LetterKind(
             "practical",
             "Practical information before the seminar",
-            "participants",
+            "participants (seminar ahead)",
             True,
             ("recipient.name",),
             PARTICIPANT_STATUSES,
-            _participant_letters,
+            _practical,
         ),
         LetterKind(
             "followup",
             "Reminder before the follow-up day",
-            "participants",
+            "participants (seminar held)",
             False,
             ("recipient.name",),
             PARTICIPANT_STATUSES,
-            _participant_letters,
+            _followup,
         ),
     )
 }

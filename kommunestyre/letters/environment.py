@@ -28,6 +28,11 @@ def periode(meeting: dict[str, Any]) -> str:
     return f"fra {long_moment(start)} til {long_moment(end)}"
 
 
+def antal(count: int, one: str, many: str) -> str:
+    """``{{ n | antal("deltager", "deltagere") }}``: "1 deltager", "4 deltagere"."""
+    return f"{count} {one if count == 1 else many}"
+
+
 FILTERS = {
     "dato": lambda value: long_date(_day(value)),
     "kort_dato": lambda value: short_date(_day(value)),
@@ -36,6 +41,7 @@ FILTERS = {
     "periode": periode,
     "kr": lambda amount: money(Decimal(amount), decimals=False),
     "kr_ore": lambda amount: money(Decimal(amount), decimals=True),
+    "antal": antal,
 }
 
 

@@ -21,7 +21,6 @@ from kommunestyre.domain.model import (
     ParticipantDetails,
     ProfessionalField,
     Register,
-    Status,
 )
 from kommunestyre.domain.municipalities import Municipality, find_municipality
 from kommunestyre.domain.validation import validate_invoice, validate_participant
@@ -81,8 +80,10 @@ class ImportRow:
     cohort: int | None
     details: ParticipantDetails
     invoice: InvoiceDetails
+    filled: frozenset[str] = frozenset()  # the details the row gives (a column, a cell)
     action: str = ""  # "add", "update", "duplicate" (decided by the plan)
     existing: int | None = None  # the participant id, for an update or a duplicate
+    changes: tuple[tuple[str, str, str], ...] = ()  # an update's (field, old, new)
 
 
 @dataclass(slots=True)
@@ -238,22 +239,31 @@ def _read_row(
         problems += [Problem(number, header(p.field), p.message) for p in error.problems]
     if problems or found is None:
         return None, problems
-    return ImportRow(number, found, cohort, details, invoice), []
+    filled = frozenset(key for key in _UPDATABLE if cell(key))
+    return ImportRow(number, found, cohort, details, invoice, filled), []
 
 
-def _nothing_new(row: ParticipantDetails, current: ParticipantDetails) -> bool:
-    """Does the row say nothing new? (Empty cells in the row leave a value as it is.)"""
-    return _merge(current, row) == current
+#: What a row can change about a registered person (the e-mail address identifies them).
+_UPDATABLE = ("name", "title", "field", "phone", "needs", "notes")
 
 
-def _merge(current: ParticipantDetails, row: ParticipantDetails) -> ParticipantDetails:
-    """The current details updated with what the row fills in."""
-    changes = {
-        name: getattr(row, name)
-        for name in ("name", "title", "field", "phone", "needs", "notes")
-        if getattr(row, name)
-    }
-    return current._replace(**changes)
+def _merge(current: ParticipantDetails, row: ImportRow) -> ParticipantDetails:
+    """The current details updated with what the row fills in: a column the sheet does not
+    have, or an empty cell, leaves the stored value as it is."""
+    return current._replace(**{name: getattr(row.details, name) for name in row.filled})
+
+
+def _changes(
+    current: ParticipantDetails, merged: ParticipantDetails, labels: dict[str, str]
+) -> tuple[tuple[str, str, str], ...]:
+    def shown(name: str, value: str) -> str:
+        return labels.get(value, value) if name == "field" else value
+
+    return tuple(
+        (name, shown(name, getattr(current, name)), shown(name, getattr(merged, name)))
+        for name in _UPDATABLE
+        if getattr(current, name) != getattr(merged, name)
+    )
 
 
 def _group_invoice(rows: Sequence[ImportRow], plan: ImportPlan) -> InvoiceDetails:
@@ -291,10 +301,11 @@ def plan_import(
     if any(p.row is None for p in plan.problems):
         return plan
     excluded = set(exclude)
+    labels = {f.key: f.label for f in register.programme.fields}
     by_email: dict[str, Participant] = {
         p.details.email.casefold(): p
         for p in register.participants.values()
-        if p.status is not Status.CANCELLED and p.details.email
+        if p.status.is_active and p.details.email
     }
     rows: list[ImportRow] = []
     first_row_of: dict[str, int] = {}
@@ -361,8 +372,9 @@ def plan_import(
                 )
             else:
                 row.existing = known.id
-                same = _nothing_new(row.details, known.details)
-                row.action = "duplicate" if same else "update"
+                merged = _merge(known.details, row)
+                row.changes = _changes(known.details, merged, labels)
+                row.action = "update" if row.changes else "duplicate"
         invoice = _group_invoice(members, plan)
         plan.groups.append(
             Group(municipality, cohort, members, invoice, registered.id if registered else None)
@@ -403,7 +415,7 @@ def _apply_group(register: Register, group: Group, now: datetime) -> tuple[int, 
             added += 1
         elif row.action == "update" and row.existing is not None:
             current = register.participant(row.existing)
-            rules.edit_participant(register, row.existing, _merge(current.details, row.details))
+            rules.edit_participant(register, row.existing, _merge(current.details, row))
             updated += 1
     directorate = register.directorate(group.directorate_id)
     filled = {k: v for k, v in group.invoice._asdict().items() if v}
@@ -431,8 +443,9 @@ def describe_rows(plan: ImportPlan) -> list[str]:
                 "update": "updates",
                 "duplicate": "already registered, unchanged:",
             }[row.action]
+            changed = "".join(f"; {name}: {old!r} → {new!r}" for name, old, new in row.changes)
             lines.append(
                 f"row {row.number}: {what} {d.name} <{d.email}> "
-                f"({group.municipality.name}, hold {group.cohort})"
+                f"({group.municipality.name}, hold {group.cohort}){changed}"
             )
     return lines

@@ -2,7 +2,8 @@
 
 Fictional directors from real municipalities fill the four cohorts: hold 1 is full with two
 directorates waiting, hold 4 has too few directorates and is at risk, and the story includes a
-free and a binding cancellation, a promotion from the waiting list and a substitution. Every
+free and a binding cancellation, a seat offered from the waiting list (after hold 1's deadline,
+with a week to answer) and a substitution. Every
 timestamp is derived from the cohorts' own dates and every name from a seeded generator, so the
 result is the same whatever day it is built.
 """
@@ -220,7 +221,8 @@ def populate(change: Change) -> None:
     outcome = rules.cancel_participant(register, pid, moment)
     log(moment, "cancel", outcome.summary, participants=[pid])
 
-    # A binding cancellation in hold 1 after its deadline; the seat goes to the Kolding newcomer.
+    # A binding cancellation in hold 1 after its deadline: the seat is offered to the Kolding
+    # newcomer, the first on the waiting list who fits, with a week to answer.
     pid = first_member("Vejle", 3)
     moment = at(1, -5)
     outcome = rules.cancel_participant(register, pid, moment)

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from kommunestyre.domain.capacity import Headcount, headcount
+from kommunestyre.domain.capacity import Headcount, headcount, open_offers
 from kommunestyre.domain.model import Register
+from kommunestyre.domain.municipalities import by_code
 from kommunestyre.formats import short_date, short_range
 
 
@@ -21,6 +22,8 @@ class Totals:
     waitlisted_directorates: int
     waitlisted_participants: int
     cohorts_at_risk: int
+    offered: int
+    billable: int
 
 
 def select(register: Register, now: datetime, cohort: int | None = None) -> list[Headcount]:
@@ -41,10 +44,14 @@ def totals(rows: list[Headcount]) -> Totals:
         waitlisted_directorates=sum(r.count.waitlisted_directorates for r in rows),
         waitlisted_participants=sum(r.count.waitlisted_participants for r in rows),
         cohorts_at_risk=sum(1 for r in rows if r.at_risk),
+        offered=sum(r.count.offered for r in rows),
+        billable=sum(r.count.billable for r in rows),
     )
 
 
-def as_json(rows: list[Headcount], now: datetime) -> dict[str, Any]:
+def as_json(register: Register, rows: list[Headcount], now: datetime) -> dict[str, Any]:
+    offers = open_offers(register)
+
     def one(row: Headcount) -> dict[str, Any]:
         cohort, count = row.cohort, row.count
         return {
@@ -61,6 +68,17 @@ def as_json(rows: list[Headcount], now: datetime) -> dict[str, Any]:
             "at_risk": row.at_risk,
             "over_cap": row.over_cap,
             "late_cancellations": count.late_cancellations,
+            "offers": count.offered,
+            "offered_to": [
+                {
+                    "municipality": by_code(o.directorate.municipality_code).name,
+                    "participants": len(o.participants),
+                    "answer_by": o.until.isoformat(),
+                }
+                for o in offers
+                if o.cohort == cohort.number
+            ],
+            "billable": count.billable,
             "registration_deadline": cohort.registration_deadline.isoformat(),
             "seminar": {
                 "start": cohort.seminar.start.isoformat(),
@@ -87,17 +105,28 @@ def as_json(rows: list[Headcount], now: datetime) -> dict[str, Any]:
             "waitlisted_directorates": total.waitlisted_directorates,
             "waitlisted_participants": total.waitlisted_participants,
             "cohorts_at_risk": total.cohorts_at_risk,
+            "offers": total.offered,
+            "billable": total.billable,
         },
     }
 
 
-_ROW = "{hold:>4}  {dates:<17}  {town:<12.12} {dirs:>10} {people:>7} {free:>5} {wait:>8}  {status}"
+def _people(admitted: int, offered: int, cap: int) -> str:
+    """``39/40``, or ``39+1/40`` while a seat is offered."""
+    return f"{admitted}+{offered}/{cap}" if offered else f"{admitted}/{cap}"
+
+
+_ROW = "{hold:>4}  {dates:<17}  {town:<11.11} {dirs:>9} {people:>9} {free:>5} {wait:>8}  {status}"
 
 
 def warnings(row: Headcount) -> list[str]:
     """What deserves the coordinator's attention, one short line each."""
     cohort, count = row.cohort, row.count
     found = []
+    if count.offered:
+        found.append(
+            f"{count.offered} seat(s) offered: held until answered, not yet billed"
+        )
     if row.at_risk:
         found.append(
             f"at risk: {count.directorates} directorate(s), at least "
@@ -105,7 +134,8 @@ def warnings(row: Headcount) -> list[str]:
         )
     if row.over_cap:
         found.append(
-            f"over the cap: {count.participants} participants, cap {cohort.max_participants}"
+            f"over the cap: {count.held} seats taken, cap {cohort.max_participants}; "
+            f"{count.directorates} directorates, at most {cohort.max_directorates}"
         )
     if row.deadline_soon:
         found.append(f"registration deadline {short_date(cohort.registration_deadline)}")
@@ -121,7 +151,7 @@ def as_text(register: Register, rows: list[Headcount], now: datetime) -> str:
             hold="Hold",
             dates="Seminar/follow-up",
             town="Town",
-            dirs="Dir. (min)",
+            dirs="Dir.(min)",
             people="People",
             free="Free",
             wait="Waiting",
@@ -136,7 +166,7 @@ def as_text(register: Register, rows: list[Headcount], now: datetime) -> str:
                 dates=short_range(cohort.seminar.start.date(), cohort.seminar.end.date()),
                 town=cohort.seminar.venue.town,
                 dirs=f"{count.directorates}/{cohort.max_directorates} ({cohort.min_directorates})",
-                people=f"{count.participants}/{cohort.max_participants}",
+                people=_people(count.participants, count.offered, cohort.max_participants),
                 free=row.free_seats,
                 wait=f"{count.waitlisted_directorates} / {count.waitlisted_participants}",
                 status=row.status.value,
@@ -161,13 +191,17 @@ def as_text(register: Register, rows: list[Headcount], now: datetime) -> str:
                 dates="",
                 town="",
                 dirs=f"{total.directorates}/{total.max_directorates}",
-                people=f"{total.participants}/{total.max_participants}",
+                people=_people(total.participants, total.offered, total.max_participants),
                 free=total.free_seats,
                 wait=f"{total.waitlisted_directorates} / {total.waitlisted_participants}",
                 status="",
             ).rstrip()
         )
-    lines += ["", "Waiting: directorates / people on the waiting list. Free: seats under the cap."]
+    lines += [
+        "",
+        "People: admitted (+ offered, held for an answer) / cap. Free: seats left.",
+        "Waiting: directorates / people on the waiting list.",
+    ]
     notes = [f"! Hold {r.cohort.number} {text}" for r in rows for text in warnings(r)]
     if notes:
         lines += ["", *notes]
@@ -208,7 +242,9 @@ def detail_text(register: Register, row: Headcount) -> str:
         f"{row.free_seats} free seat(s)",
         f"  {'Waiting list':<15}{count.waitlisted_directorates} directorate(s), "
         f"{count.waitlisted_participants} people",
+        f"  {'Offered':<15}{count.offered} seat(s) held for an answer",
         f"  {'Late cancel.':<15}{count.late_cancellations} (billable)",
+        f"  {'Billable':<15}{count.billable} seat(s): admitted + late cancellations",
     ]
     notes = warnings(row)
     if notes:

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kommunestyre.errors import KommunestyreError
+from kommunestyre.errors import KommunestyreError, ValidationError
 from kommunestyre.letters.batch import Batch, State, prepare
 from kommunestyre.letters.catalogue import LETTERS, Filters, letter_kind
 from kommunestyre.letters.delivery import (
@@ -58,6 +58,12 @@ class LetterService:
         workers: int = 1,
     ) -> Batch:
         kind = letter_kind(letter)
+        filters = filters or Filters()
+        if filters.status is not None and filters.status not in kind.statuses:
+            choices = ", ".join(repr(s) for s in kind.statuses)
+            raise ValidationError(
+                "status", f"{filters.status!r} is not a choice for {kind.key} (choose {choices})"
+            )
         register, ledger = load_with_ledger(self.repository, kind.key)
         return prepare(
             self.environment,

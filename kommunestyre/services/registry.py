@@ -7,7 +7,7 @@ meantime is refused with a ConflictError instead of being overwritten.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,7 +33,7 @@ from kommunestyre.domain.validation import (
 )
 from kommunestyre.errors import InvalidRecord, KommunestyreError, ValidationError
 from kommunestyre.store.database import Database, Stamp
-from kommunestyre.store.repository import Change, Repository
+from kommunestyre.store.repository import Change, RecordKind, Repository
 
 if TYPE_CHECKING:
     from kommunestyre.lists.importer import ImportPlan
@@ -46,6 +46,7 @@ class Result:
     message: str
     promotions: tuple[str, ...] = ()
     record_id: int | None = None
+    dry_run: bool = False  # nothing was saved: this is what would happen
 
     def lines(self) -> list[str]:
         return [self.message, *self.promotions]
@@ -95,8 +96,20 @@ class CohortSettings:
     themes: tuple[str, ...] = ()
 
 
-def _result(outcome: rules.Outcome, record_id: int | None = None) -> Result:
-    return Result(outcome.summary, tuple(str(p) for p in outcome.promotions), record_id)
+def _result(
+    outcome: rules.Outcome, record_id: int | None = None, *, dry_run: bool = False
+) -> Result:
+    return Result(
+        outcome.summary, tuple(str(p) for p in outcome.promotions), record_id, dry_run=dry_run
+    )
+
+
+def _member_ids(register: Register, directorate_id: int) -> list[int]:
+    return [p.id for p in register.members(directorate_id)]
+
+
+def _offer_ids(register: Register, participant_id: int) -> list[int]:
+    return [p.id for p in rules.offer_of(register, participant_id).participants]
 
 
 def _promoted_ids(outcome: rules.Outcome) -> list[int]:
@@ -126,8 +139,8 @@ class Registry:
         return self.database.stamp() != snapshot.stamp
 
     @contextmanager
-    def _change(self) -> Iterator[Change]:
-        with self.repository.change() as change:
+    def _change(self, *, dry_run: bool = False) -> Iterator[Change]:
+        with self.repository.change(dry_run=dry_run) as change:
             yield change
 
     def _fields(self, change: Change) -> list[str]:
@@ -197,68 +210,119 @@ class Registry:
             change.log("invoice", outcome.summary, directorates=[directorate_id])
         return _result(outcome, directorate_id)
 
-    # -- moves, cancellations, substitutions ---------------------------------------------------
+    # -- moves, cancellations, substitutions, offers, reinstatements ---------------------------
+    # Each takes the revision of the record as the caller saw it, and ``dry_run``: do it all
+    # under the lock on the current data, say what happened, and write nothing.
 
-    def move_participant(self, participant_id: int, rev: int, cohort: int) -> Result:
-        with self._change() as change:
-            change.expect("participant", participant_id, rev)
-            outcome = rules.move_participant(change.register, participant_id, cohort, change.now)
+    def _act(
+        self,
+        action: str,
+        kind: RecordKind,
+        record_id: int,
+        rev: int,
+        rule: Callable[[Register, datetime], rules.Outcome],
+        *,
+        dry_run: bool,
+        involved: Callable[[Register], Iterable[int]] = lambda register: (),
+    ) -> Result:
+        with self._change(dry_run=dry_run) as change:
+            change.expect(kind, record_id, rev)
+            people = list(involved(change.register))
+            outcome = rule(change.register, change.now)
+            directorates = [record_id] if kind == "directorate" else []
+            if kind == "participant":
+                people.append(record_id)
             change.log(
-                "move",
+                action,
                 "; ".join(outcome.lines()),
-                participants=[participant_id, *_promoted_ids(outcome)],
+                participants=[*people, *_promoted_ids(outcome)],
+                directorates=directorates,
             )
-        return _result(outcome, participant_id)
+        return _result(outcome, record_id, dry_run=dry_run)
 
-    def move_directorate(self, directorate_id: int, rev: int, cohort: int) -> Result:
-        with self._change() as change:
-            change.expect("directorate", directorate_id, rev)
-            outcome = rules.move_directorate(change.register, directorate_id, cohort, change.now)
-            change.log(
-                "move",
-                "; ".join(outcome.lines()),
-                directorates=[directorate_id],
-                participants=_promoted_ids(outcome),
-            )
-        return _result(outcome, directorate_id)
+    def move_participant(
+        self, participant_id: int, rev: int, cohort: int, *, dry_run: bool = False
+    ) -> Result:
+        return self._act(
+            "move", "participant", participant_id, rev,
+            lambda register, now: rules.move_participant(register, participant_id, cohort, now),
+            dry_run=dry_run,
+        )  # fmt: skip
+
+    def move_directorate(
+        self, directorate_id: int, rev: int, cohort: int, *, dry_run: bool = False
+    ) -> Result:
+        return self._act(
+            "move", "directorate", directorate_id, rev,
+            lambda register, now: rules.move_directorate(register, directorate_id, cohort, now),
+            dry_run=dry_run, involved=lambda register: _member_ids(register, directorate_id),
+        )  # fmt: skip
 
     def cancellation_terms(self, participant_id: int) -> rules.CancellationTerms:
         register = self.repository.load()
         return rules.cancellation_terms(register, participant_id, self.now())
 
-    def cancel_participant(self, participant_id: int, rev: int) -> Result:
-        with self._change() as change:
-            change.expect("participant", participant_id, rev)
-            outcome = rules.cancel_participant(change.register, participant_id, change.now)
-            change.log(
-                "cancel",
-                "; ".join(outcome.lines()),
-                participants=[participant_id, *_promoted_ids(outcome)],
-            )
-        return _result(outcome, participant_id)
+    def directorate_cancellation_terms(self, directorate_id: int) -> rules.CancellationTerms:
+        register = self.repository.load()
+        return rules.directorate_cancellation_terms(register, directorate_id, self.now())
 
-    def cancel_directorate(self, directorate_id: int, rev: int) -> Result:
-        with self._change() as change:
-            change.expect("directorate", directorate_id, rev)
-            members = [p.id for p in change.register.members(directorate_id)]
-            outcome = rules.cancel_directorate(change.register, directorate_id, change.now)
-            change.log(
-                "cancel",
-                "; ".join(outcome.lines()),
-                directorates=[directorate_id],
-                participants=[*members, *_promoted_ids(outcome)],
-            )
-        return _result(outcome, directorate_id)
+    def cancel_participant(self, participant_id: int, rev: int, *, dry_run: bool = False) -> Result:
+        return self._act(
+            "cancel", "participant", participant_id, rev,
+            lambda register, now: rules.cancel_participant(register, participant_id, now),
+            dry_run=dry_run,
+        )  # fmt: skip
 
-    def substitute(self, participant_id: int, rev: int, details: ParticipantDetails) -> Result:
-        with self._change() as change:
+    def cancel_directorate(self, directorate_id: int, rev: int, *, dry_run: bool = False) -> Result:
+        return self._act(
+            "cancel", "directorate", directorate_id, rev,
+            lambda register, now: rules.cancel_directorate(register, directorate_id, now),
+            dry_run=dry_run, involved=lambda register: _member_ids(register, directorate_id),
+        )  # fmt: skip
+
+    def reinstate_participant(
+        self, participant_id: int, rev: int, *, dry_run: bool = False
+    ) -> Result:
+        return self._act(
+            "reinstate", "participant", participant_id, rev,
+            lambda register, now: rules.reinstate_participant(register, participant_id, now),
+            dry_run=dry_run,
+        )  # fmt: skip
+
+    def reinstate_directorate(
+        self, directorate_id: int, rev: int, *, dry_run: bool = False
+    ) -> Result:
+        return self._act(
+            "reinstate", "directorate", directorate_id, rev,
+            lambda register, now: rules.reinstate_directorate(register, directorate_id, now),
+            dry_run=dry_run, involved=lambda register: _member_ids(register, directorate_id),
+        )  # fmt: skip
+
+    def accept_offer(self, participant_id: int, rev: int, *, dry_run: bool = False) -> Result:
+        return self._act(
+            "offer", "participant", participant_id, rev,
+            lambda register, now: rules.accept_offer(register, participant_id, now),
+            dry_run=dry_run, involved=lambda register: _offer_ids(register, participant_id),
+        )  # fmt: skip
+
+    def decline_offer(self, participant_id: int, rev: int, *, dry_run: bool = False) -> Result:
+        return self._act(
+            "offer", "participant", participant_id, rev,
+            lambda register, now: rules.decline_offer(register, participant_id, now),
+            dry_run=dry_run, involved=lambda register: _offer_ids(register, participant_id),
+        )  # fmt: skip
+
+    def substitute(
+        self, participant_id: int, rev: int, details: ParticipantDetails, *, dry_run: bool = False
+    ) -> Result:
+        with self._change(dry_run=dry_run) as change:
             change.expect("participant", participant_id, rev)
             clean = validate_participant(details, self._fields(change))
             replacement, outcome = rules.substitute(
                 change.register, participant_id, clean, change.now
             )
             change.log("substitute", outcome.summary, participants=[participant_id, replacement.id])
-        return _result(outcome, replacement.id)
+        return _result(outcome, replacement.id, dry_run=dry_run)
 
     def admit_waiting(self, participant_id: int, rev: int) -> Result:
         with self._change() as change:
@@ -267,17 +331,45 @@ class Registry:
             change.log("promote", outcome.summary, participants=[participant_id])
         return _result(outcome, participant_id)
 
-    def erase_participant(self, participant_id: int, rev: int) -> Result:
+    def erase_participant(self, participant_id: int, rev: int, *, dry_run: bool = False) -> Result:
         """GDPR erasure: the person is removed from the register and from the history's text."""
-        with self._change() as change:
+        with self._change(dry_run=dry_run) as change:
             change.expect("participant", participant_id, rev)
-            email = change.register.participant(participant_id).details.email
-            outcome = rules.erase_participant(change.register, participant_id, change.now)
-            change.forget_in_history(participant_id, email)
-            outcome.summary += " (and the backups that held it)"
-            change.log("erase", "; ".join(outcome.lines()), participants=_promoted_ids(outcome))
-        self.database.drop_backups()
-        return _result(outcome)
+            outcome = self._erase(change, [participant_id])
+        if not dry_run:
+            self.database.drop_backups()
+        return _result(outcome, dry_run=dry_run)
+
+    def erase_directorate(self, directorate_id: int, rev: int, *, dry_run: bool = False) -> Result:
+        """GDPR erasure of everybody registered for a municipality (its invoice contact too)."""
+        with self._change(dry_run=dry_run) as change:
+            change.expect("directorate", directorate_id, rev)
+            register = change.register
+            people = [p.id for p in register.members(directorate_id)]
+            directorate = register.directorate(directorate_id)
+            directorate.invoice = directorate.invoice._replace(contact_name="", contact_email="")
+            outcome = self._erase(change, people)
+            outcome.summary = (
+                f"{rules.municipality_name(register, directorate)}: {len(people)} "
+                f"participant(s) erased ({outcome.summary})"
+            )
+        if not dry_run:
+            self.database.drop_backups()
+        return _result(outcome, directorate_id, dry_run=dry_run)
+
+    def _erase(self, change: Change, participant_ids: Sequence[int]) -> rules.Outcome:
+        summaries: list[str] = []
+        promotions: list[rules.Promotion] = []
+        for pid in participant_ids:
+            email = change.register.participant(pid).details.email
+            outcome = rules.erase_participant(change.register, pid, change.now)
+            change.forget_in_history(pid, email)
+            summaries.append(outcome.summary)
+            promotions += outcome.promotions
+        summary = "; ".join(dict.fromkeys(summaries)) + " (and the backups that held it)"
+        outcome = rules.Outcome(summary, promotions=promotions)
+        change.log("erase", "; ".join(outcome.lines()), participants=_promoted_ids(outcome))
+        return outcome
 
     # -- municipality contacts -------------------------------------------------------------------
 

@@ -126,6 +126,7 @@ def encode_settings(programme: Programme) -> Doc:
         "price_includes": list(programme.price_includes),
         "price_excludes": list(programme.price_excludes),
         "invoice_weeks_before": programme.invoice_weeks_before,
+        "offer_days": programme.offer_days,
         "coordinator": {
             "name": c.name,
             "title": c.title,
@@ -152,6 +153,7 @@ def decode_programme(doc: Doc, cohorts: list[Cohort]) -> Programme:
         coordinator=Contact(**doc["coordinator"]),
         fields=[ProfessionalField(**f) for f in doc["fields"]],
         cohorts=sorted(cohorts, key=lambda c: c.number),
+        offer_days=doc["offer_days"],
     )
 
 
@@ -161,7 +163,6 @@ def encode_directorate(d: Directorate) -> Doc:
         "id": d.id,
         "municipality_code": d.municipality_code,
         "cohort": d.cohort,
-        "status": d.status.value,
         "seq": d.seq,
         "registered_at": d.registered_at.isoformat(),
         "invoice": {
@@ -182,7 +183,6 @@ def decode_directorate(doc: Doc) -> Directorate:
         id=doc["id"],
         municipality_code=doc["municipality_code"],
         cohort=doc["cohort"],
-        status=_STATUS[doc["status"]],
         seq=doc["seq"],
         registered_at=datetime.fromisoformat(doc["registered_at"]),
         invoice=InvoiceDetails(**doc["invoice"]),
@@ -215,12 +215,16 @@ def encode_participant(p: Participant) -> Doc:
         "replaced_by": p.replaced_by,
         "rev": p.rev,
         "bound": p.bound,
+        "offered_until": _time(p.offered_until),
+        "cancelled_from": None if p.cancelled_from is None else p.cancelled_from.value,
     }
 
 
 def decode_participant(doc: Doc) -> Participant:
     # Positional arguments: this runs for every participant in every transaction.
     cancelled = doc["cancelled_at"]
+    offered = doc["offered_until"]
+    cancelled_from = doc["cancelled_from"]
     return Participant(
         doc["id"],
         doc["directorate_id"],
@@ -244,6 +248,8 @@ def decode_participant(doc: Doc) -> Participant:
         doc["replaced_by"],
         doc.get("rev", 0),
         doc.get("bound", False),
+        None if offered is None else datetime.fromisoformat(offered),
+        None if cancelled_from is None else _STATUS[cancelled_from],
     )
 
 

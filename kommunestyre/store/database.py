@@ -38,7 +38,7 @@ from kommunestyre.store.storage import (
     write_json_atomically,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 META_TABLE = "meta"
 META_ID = "1"
 

@@ -29,4 +29,17 @@ def _add_contacts_and_ledger(tables: Tables) -> None:
     tables.setdefault("ledger", {})
 
 
-MIGRATIONS: dict[int, Callable[[Tables], None]] = {1: _add_contacts_and_ledger}
+def _seat_offers(tables: Tables) -> None:
+    """2 -> 3: seat offers and reinstatement. Participants gain ``offered_until`` and
+    ``cancelled_from``; a directorate's status is no longer stored (it follows from its
+    people's); the programme gains ``offer_days`` (7)."""
+    for doc in tables.get("participants", {}).values():
+        doc.setdefault("offered_until", None)
+        doc.setdefault("cancelled_from", None)
+    for doc in tables.get("directorates", {}).values():
+        doc.pop("status", None)
+    for doc in tables.get("programme", {}).values():
+        doc.setdefault("offer_days", 7)
+
+
+MIGRATIONS: dict[int, Callable[[Tables], None]] = {1: _add_contacts_and_ledger, 2: _seat_offers}

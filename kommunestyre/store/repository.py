@@ -25,6 +25,7 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from kommunestyre.clock import Clock, system_clock
+from kommunestyre.domain import rules
 from kommunestyre.domain.model import Directorate, Participant, Programme, Register
 from kommunestyre.errors import ConflictError, CorruptDatabase
 from kommunestyre.store import codec
@@ -153,6 +154,11 @@ class Change:
         self._history: list[dict[str, Any]] = []
         self._forget: set[int] = set()
         self._forget_emails: set[str] = set()
+        # The register as of now: seat offers that ran out meanwhile are settled, and recorded
+        # in the history with whatever this change writes.
+        for outcome in rules.settle(self.register, now):
+            ids = [pid for promotion in outcome.promotions for pid in promotion.participant_ids]
+            self.log("offer", "; ".join(outcome.lines()), participants=ids)
 
     def expect(self, kind: RecordKind, key: int, rev: int) -> None:
         """Refuse the change if the record is gone or was changed since revision ``rev``."""
@@ -338,9 +344,13 @@ class Repository:
         return self.load_with_generation()[0]
 
     def load_with_generation(self) -> tuple[Register, int]:
+        """The register as of now (seat offers that ran out are settled, not saved: the next
+        change saves them), and the file's generation."""
         tables = self.database.read()
         with gc_paused(), unreadable_is_corrupt(self.database.path):
-            return _decode_register(tables), Database.generation(tables)
+            register = _decode_register(tables)
+        rules.settle(register, self.clock())
+        return register, Database.generation(tables)
 
     def record_ledger(self, entries: list[dict[str, Any]], summary: str) -> None:
         """Add entries to the letters' ledger (and a line to the history) in one locked write,
@@ -367,7 +377,9 @@ class Repository:
         """The register and the ledger's entries (or one letter's), from one read of the file."""
         tables = self.database.read()
         with gc_paused(), unreadable_is_corrupt(self.database.path):
-            return _decode_register(tables), _ledger_of(tables, letter)
+            register = _decode_register(tables)
+        rules.settle(register, self.clock())
+        return register, _ledger_of(tables, letter)
 
     def ledger_docs(self, letter: str | None = None) -> list[dict[str, Any]]:
         """The ledger's entries (or only those of one ``letter``), oldest first."""
@@ -391,9 +403,20 @@ class Repository:
         ]
 
     @contextmanager
-    def change(self) -> Iterator[Change]:
-        with self.database.transaction() as db:
-            with unreadable_is_corrupt(self.database.path):
-                change = Change(db, self.clock(), self.user, self._memo)
-            yield change
-            change.commit()
+    def change(self, *, dry_run: bool = False) -> Iterator[Change]:
+        """One transaction. With ``dry_run`` everything happens as it would, under the lock
+        and on the current data, and then nothing is written."""
+        try:
+            with self.database.transaction() as db:
+                with unreadable_is_corrupt(self.database.path):
+                    change = Change(db, self.clock(), self.user, self._memo)
+                yield change
+                if dry_run:
+                    raise _Discard
+                change.commit()
+        except _Discard:
+            pass
+
+
+class _Discard(Exception):
+    """Leaves a dry run's transaction without writing."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.screen import ModalScreen
 
+from kommunestyre.domain import rules
 from kommunestyre.domain.model import (
     InvoiceDetails,
     MunicipalityContact,
@@ -135,7 +136,14 @@ class Flows:
         directorate = self.register.directorate(directorate_id)
         rev = directorate.rev
         heading = f"Move {by_code(directorate.municipality_code).name} and its members to"
-        modal = ChooseCohortModal(heading, self.register, self.app.snapshot.now, directorate.cohort)
+        now = self.app.snapshot.now
+        modal = ChooseCohortModal(
+            heading,
+            self.register,
+            now,
+            directorate.cohort,
+            lambda n: rules.directorate_move(self.register, directorate_id, n, now)[1],
+        )
         self._form(
             modal, lambda target: self.registry.move_directorate(directorate_id, rev, target)
         )
@@ -144,14 +152,30 @@ class Flows:
         directorate = self.register.directorate(directorate_id)
         rev = directorate.rev
         name = by_code(directorate.municipality_code).name
-        if self.register.cohort(directorate.cohort).is_binding(self.app.snapshot.now):
-            terms = "The deadline has passed: admitted seats stay on the invoice."
-        else:
-            terms = "Before the deadline: the cancellation is free."
-        text = f"Cancel the whole directorate of {name} (hold {directorate.cohort})?\n{terms}"
+        try:
+            terms = self.registry.directorate_cancellation_terms(directorate_id)
+        except KommunestyreError as error:
+            self.app.notify(str(error), severity="error")
+            return
+        text = (
+            f"Cancel the whole directorate of {name} (hold {directorate.cohort})?\n"
+            f"This cancellation is {terms.explanation}."
+        )
         self._confirm(
-            ConfirmModal("Cancel directorate", text, yes="Cancel it", danger=True),
+            ConfirmModal("Cancel directorate", text, yes="Cancel it", danger=terms.billable),
             lambda: self.registry.cancel_directorate(directorate_id, rev),
+        )
+
+    def reinstate_directorate(self, directorate_id: int) -> None:
+        directorate = self.register.directorate(directorate_id)
+        name = by_code(directorate.municipality_code).name
+        text = (
+            f"Reinstate {name}?\nThe people cancelled with it get their seats back if there "
+            "is room, else their place on the waiting list."
+        )
+        self._confirm(
+            ConfirmModal("Reinstate directorate", text, yes="Reinstate"),
+            lambda: self.registry.reinstate_directorate(directorate_id, directorate.rev),
         )
 
     # -- participants ----------------------------------------------------------------------------
@@ -209,7 +233,14 @@ class Flows:
             return
         rev = participant.rev
         heading = f"Move {participant_label(self.register, participant)} to"
-        modal = ChooseCohortModal(heading, self.register, self.app.snapshot.now, participant.cohort)
+        now = self.app.snapshot.now
+        modal = ChooseCohortModal(
+            heading,
+            self.register,
+            now,
+            participant.cohort,
+            lambda n: rules.participant_move(self.register, participant_id, n, now),
+        )
         self._form(
             modal, lambda target: self.registry.move_participant(participant_id, rev, target)
         )
@@ -232,6 +263,48 @@ class Flows:
         self._confirm(
             ConfirmModal("Cancel participant", text, yes="Cancel", danger=terms.billable),
             lambda: self.registry.cancel_participant(participant_id, rev),
+        )
+
+    def reinstate_participant(self, participant_id: int) -> None:
+        participant = self._participant(participant_id)
+        if participant is None:
+            return
+        text = (
+            f"Reinstate {participant_label(self.register, participant)} in hold "
+            f"{participant.cohort}?\nThey get their seat back if there is room (a late "
+            "cancellation is then billed as the seat, once), else their place on the waiting list."
+        )
+        self._confirm(
+            ConfirmModal("Reinstate", text, yes="Reinstate"),
+            lambda: self.registry.reinstate_participant(participant_id, participant.rev),
+        )
+
+    def accept_offer(self, participant_id: int) -> None:
+        participant = self._participant(participant_id)
+        if participant is None:
+            return
+        text = (
+            f"{participant_label(self.register, participant)} takes up the seat offered in "
+            f"hold {participant.cohort}?\nThe deadline has passed: from now on the "
+            "registration is binding and the seat is billed."
+        )
+        self._confirm(
+            ConfirmModal("Accept the seat offer", text, yes="Accept"),
+            lambda: self.registry.accept_offer(participant_id, participant.rev),
+        )
+
+    def decline_offer(self, participant_id: int) -> None:
+        participant = self._participant(participant_id)
+        if participant is None:
+            return
+        text = (
+            f"{participant_label(self.register, participant)} declines the seat offered in "
+            f"hold {participant.cohort}?\nDeclining is free; the seat is offered to the next "
+            "on the waiting list."
+        )
+        self._confirm(
+            ConfirmModal("Decline the seat offer", text, yes="Decline", danger=True),
+            lambda: self.registry.decline_offer(participant_id, participant.rev),
         )
 
     def admit_waiting(self, participant_id: int) -> None:

@@ -40,11 +40,11 @@ def test_headcount_text_on_the_demo(demo_db: Path) -> None:
     lines = out.splitlines()
     hold1 = next(line for line in lines if line.strip().startswith("1 "))
     assert "24.-25.02.2027" in hold1 and "Kolding" in hold1
-    assert "10/10 (5)" in hold1 and "40/40" in hold1 and "2 / 7" in hold1 and "full" in hold1
+    assert "10/10 (5)" in hold1 and "39+1/40" in hold1 and "2 / 7" in hold1 and "full" in hold1
     hold4 = lines[lines.index(next(line for line in lines if line.strip().startswith("4 "))) + 1]
     assert "01.12.2027" in hold4 and "at risk" in hold4
     total = next(line for line in lines if line.strip().startswith("All"))
-    assert "28/40" in total and "107/160" in total
+    assert "28/40" in total and "106+1/160" in total
     assert "! Hold 4 at risk" in out
 
 
@@ -59,7 +59,14 @@ def test_headcount_json_on_the_demo(demo_db: Path) -> None:
         "status", "at_risk",
     ):  # fmt: skip
         assert key in first
-    assert (first["number"], first["directorates"], first["participants"]) == (1, 10, 40)
+    assert (first["number"], first["directorates"], first["participants"]) == (1, 10, 39)
+    assert (first["offers"], first["billable"], first["late_cancellations"]) == (1, 40, 1)
+    [offer] = first["offered_to"]
+    assert offer == {
+        "municipality": "Kolding",
+        "participants": 1,
+        "answer_by": "2027-01-25T10:00:00+01:00",
+    }
     assert (first["free_seats"], first["status"], first["at_risk"]) == (0, "full", False)
     assert (first["waitlisted_directorates"], first["waitlisted_participants"]) == (2, 7)
     assert data["cohorts"][3]["at_risk"] is True
@@ -67,6 +74,7 @@ def test_headcount_json_on_the_demo(demo_db: Path) -> None:
     assert totals["directorates"] == 28
     assert totals["participants"] == sum(c["participants"] for c in data["cohorts"])
     assert totals["free_seats"] == sum(c["free_seats"] for c in data["cohorts"])
+    assert totals["offers"] == 1 and totals["billable"] == 107
 
 
 def test_headcount_for_one_cohort(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:

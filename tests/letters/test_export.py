@@ -53,16 +53,16 @@ def test_eml_export(service: LetterService, repository: Repository, tmp_path: Pa
     batch = service.prepare("practical", Filters(cohort=1))
     report = service.export(batch, target, "eml")
     files = sorted(target.glob("*.eml"))
-    assert len(files) == len(batch.letters) == 40
+    assert len(files) == len(batch.letters) == 39
     assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
     assert all(f.name.isascii() and " " not in f.name for f in files)
     rows = list(csv.DictReader((target / "manifest.csv").read_text("utf-8-sig").splitlines()))
-    assert len(rows) == 40 and {r["letter"] for r in rows} == {"practical"}
+    assert len(rows) == 39 and {r["letter"] for r in rows} == {"practical"}
     for row in rows[:5]:
         message = read(target / row["file"])
         assert message["To"].addresses[0].addr_spec == row["email"]
         check_practical(message, message["To"].addresses[0].display_name)
-    assert len(read_ledger(repository)) == 40 == len(report.deliveries)
+    assert len(read_ledger(repository)) == 39 == len(report.deliveries)
     assert {d.channel for d in read_ledger(repository)} == {"eml"}
 
 
@@ -71,7 +71,7 @@ def test_mbox_export(service: LetterService, tmp_path: Path) -> None:
     service.export(service.prepare("practical", Filters(cohort=1)), target, "mbox")
     box = mailbox.mbox(target / "letters.mbox")
     messages = [message_from_bytes(m.as_bytes(), policy=policy.default) for m in box]
-    assert len(messages) == 40
+    assert len(messages) == 39
     for message in messages[:3]:
         check_practical(message, message["To"].addresses[0].display_name)
     assert stat.S_IMODE((target / "letters.mbox").stat().st_mode) == 0o600
@@ -84,11 +84,11 @@ def test_export_never_overwrites_and_leaves_nothing_when_cancelled(
     target.mkdir()
     (target / "mine.txt").write_text("keep")
     with pytest.raises(DeliveryError, match="not empty"):
-        service.export(service.prepare("followup"), target, "eml")
+        service.export(service.prepare("waitlist"), target, "eml")
     assert [p.name for p in target.iterdir()] == ["mine.txt"]
     fresh = tmp_path / "fresh"
     with pytest.raises(DeliveryError, match="cancelled"):
-        service.export(service.prepare("followup"), fresh, "eml", cancelled=lambda: True)
+        service.export(service.prepare("waitlist"), fresh, "eml", cancelled=lambda: True)
     assert not fresh.exists()
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     assert read_ledger(repository) == []

@@ -148,7 +148,7 @@ def test_demo_database_tells_its_story(demo_db: Path) -> None:
     assert statuses.count(Status.SUBSTITUTED) == 1
     assert sum(p.billable_cancellation for p in register.participants.values()) == 1
     history = Repository(Database(demo_db)).history()
-    assert any("promoted to hold 1" in e.summary for e in history)
+    assert any("offered a seat in hold 1 (answer by 25.01.2027)" in e.summary for e in history)
 
 
 def test_demo_does_not_depend_on_the_day(tmp_path: Path) -> None:
@@ -175,15 +175,19 @@ def test_migration_hook_upgrades_old_files(
     def add_flag(tables: dict) -> None:
         tables["notes"] = {"1": {"text": "added by the migration"}}
 
-    monkeypatch.setattr(database_module, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(database_module, "MIGRATIONS", {**database_module.MIGRATIONS, 2: add_flag})
+    current = database_module.SCHEMA_VERSION
+    monkeypatch.setattr(database_module, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(
+        database_module, "MIGRATIONS", {**database_module.MIGRATIONS, current: add_flag}
+    )
     tables = repository.database.read()  # migrated in memory for readers
-    assert tables["meta"]["1"]["schema_version"] == 3
-    assert json.loads(repository.database.path.read_text())["meta"]["1"]["schema_version"] == 2
+    assert tables["meta"]["1"]["schema_version"] == current + 1
+    stored = json.loads(repository.database.path.read_text())
+    assert stored["meta"]["1"]["schema_version"] == current
     with repository.change():
         pass  # a transaction writes the upgrade even with nothing else to change
     stored = json.loads(repository.database.path.read_text())
-    assert stored["meta"]["1"]["schema_version"] == 3
+    assert stored["meta"]["1"]["schema_version"] == current + 1
     assert stored["notes"]["1"]["text"] == "added by the migration"
 
 
@@ -207,5 +211,5 @@ def test_a_schema_1_file_gains_contacts_and_a_ledger(demo_db: Path) -> None:
     with repository.change() as change:
         change.log("note", "first write after the upgrade")
     stored = json.loads(demo_db.read_text("utf-8"))
-    assert stored["meta"]["1"]["schema_version"] == 2 and len(stored["contacts"]) == 98
+    assert stored["meta"]["1"]["schema_version"] == 3 and len(stored["contacts"]) == 98
     assert read_ledger(repository) == []

@@ -105,4 +105,4 @@ async def test_write_the_invoice_basis_from_the_pricing_screen(
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
-    assert rows[-1][0] == "I alt" and rows[-1][-1] == "2011500,00"
+    assert rows[-1][0] == "I alt" and rows[-1][-1] == "1992875,00"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,7 +14,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kommunestyre.domain.capacity import headcount
-from kommunestyre.domain.model import Register
+from kommunestyre.domain.model import Register, Status
+from kommunestyre.errors import KommunestyreError
 from kommunestyre.formats import short_range
 
 
@@ -22,32 +25,48 @@ class ChooseCohortModal(ModalScreen[int | None]):
         *(Binding(str(n), f"choose({n})", f"Hold {n}", show=False) for n in range(1, 10)),
     ]
 
-    def __init__(self, heading: str, register: Register, now: datetime, current: int) -> None:
+    def __init__(
+        self,
+        heading: str,
+        register: Register,
+        now: datetime,
+        current: int,
+        landing: Callable[[int], Status],
+    ) -> None:
+        """``landing(n)`` says where the move to hold n would land (the domain's own check),
+        or raises the rule that forbids it."""
         super().__init__(classes="modal")
         self.heading = heading
         self.register = register
         self.now = now
         self.current = current
+        self.landing = landing
+
+    def _outcome(self, number: int) -> tuple[str, bool]:
+        if number == self.current:
+            return "(here now)", False
+        try:
+            status = self.landing(number)
+        except KommunestyreError as error:
+            return f"✗ {error}", False
+        return ("→ gets seats" if status is Status.ADMITTED else "→ waiting list"), True
 
     def compose(self) -> ComposeResult:
         options = []
         for row in headcount(self.register, self.now):
             cohort, count = row.cohort, row.count
             dates = short_range(cohort.seminar.start.date(), cohort.seminar.end.date())
-            label = (
+            outcome, allowed = self._outcome(cohort.number)
+            label = Text(
                 f"Hold {cohort.number}  {dates} {cohort.seminar.venue.town:<12} "
                 f"{count.directorates}/{cohort.max_directorates} dir.  "
-                f"{count.participants}/{cohort.max_participants} people  {row.status.value}"
+                f"{count.held}/{cohort.max_participants} seats  {outcome}"
             )
-            disabled = cohort.number == self.current or row.status.value == "held"
-            options.append(Option(label, id=str(cohort.number), disabled=disabled))
+            options.append(Option(label, id=str(cohort.number), disabled=not allowed))
         with Vertical(classes="dialog"):
             yield Static(self.heading, classes="dialog-title")
             yield OptionList(*options, id="cohorts")
-            yield Static(
-                "a number or enter: move · esc: cancel · a full cohort means its waiting list",
-                classes="note",
-            )
+            yield Static("a number or enter: move · esc: cancel", classes="note")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from kommunestyre.domain.capacity import headcount, waiting_list
+from kommunestyre.domain.capacity import (
+    Delegation,
+    delegation,
+    delegations,
+    headcount,
+    open_offers,
+    waiting_list,
+)
 from kommunestyre.domain.model import Cohort, Directorate, Role, Status
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.domain.pricing import directorate_bill
@@ -53,7 +61,8 @@ class CohortScreen(BaseScreen):
     PURPOSE = (
         "One cohort in full. [ and ] step between cohorts; e edits the dates, venues, deadline "
         "and capacity; s edits the speakers and moderators. The table lists the directorates "
-        "(admitted first, then the waiting list in order); select one to see its members."
+        "with seats (or a seat offer) here, then the waiting list in order, then those "
+        "cancelled; select one to see its members."
     )
     BINDINGS = [
         Binding(
@@ -114,6 +123,27 @@ class CohortScreen(BaseScreen):
             id="cohort.cancel",
             tooltip="Cancel the selected directorate's registration",
         ),
+        Binding(
+            "r",
+            "reinstate",
+            "Reinstate",
+            id="cohort.reinstate",
+            tooltip="Undo the selected directorate's cancellation",
+        ),
+        Binding(
+            "y",
+            "accept_offer",
+            "Accept offer",
+            id="cohort.accept",
+            tooltip="The selected directorate takes up its seat offer (binding)",
+        ),
+        Binding(
+            "d",
+            "decline_offer",
+            "Decline offer",
+            id="cohort.decline",
+            tooltip="The selected directorate declines its seat offer (free)",
+        ),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -150,8 +180,9 @@ class CohortScreen(BaseScreen):
             f"{' · AT RISK' if row.at_risk else ''} · "
             f"{count.directorates}/{cohort.max_directorates}"
             f" directorates · {count.participants}/{cohort.max_participants} participants · "
-            f"{row.free_seats} free · waiting {count.waitlisted_directorates} dir. / "
-            f"{count.waitlisted_participants} people"
+            + (f"{count.offered} offered · " if count.offered else "")
+            + f"{row.free_seats} free · waiting {count.waitlisted_directorates} dir. / "
+            f"{count.waitlisted_participants} people · billable {count.billable}"
         )
         self.query_one("#schedule", Static).update(schedule_text(cohort))
         self.query_one("#people", Static).update(people_text(cohort))
@@ -159,47 +190,64 @@ class CohortScreen(BaseScreen):
         table = self.query_one("#directorates", DataTable)
         selected = self.selected_directorate()
         table.clear()
-        admitted = sorted(
-            (
-                d
-                for d in register.directorates.values()
-                if d.cohort == cohort.number and d.status is Status.ADMITTED
-            ),
-            key=lambda d: d.seq,
-        )
-        for d in admitted:
-            self._add_row(table, "", d, snapshot)
+        groups = delegations(register, cohort.number)
+        for group in groups:
+            if group.holds_place:
+                self._add_row(table, "", group, snapshot)
         for place, entry in enumerate(waiting_list(register, cohort.number), 1):
+            d = entry.directorate
             if entry.whole_directorate:
-                self._add_row(table, f"W{place}", entry.directorate, snapshot)
+                group = delegation(register, d.id, cohort.number)
+                self._add_row(table, f"W{place}", group, snapshot, waiting=len(entry.participants))
             else:
                 person = entry.participants[0]
                 table.add_row(
                     f"W{place}",
-                    f"{by_code(entry.directorate.municipality_code).name}: {person.name}",
+                    Text(f"{by_code(d.municipality_code).name}: {person.name}"),
                     "waiting (one person)",
                     "1",
                     "0",
-                    entry.directorate.invoice.ean or "—",
-                    entry.directorate.invoice.reference or "—",
-                    key=f"{entry.directorate.id}:{person.id}",
+                    Text(d.invoice.ean or "—"),
+                    Text(d.invoice.reference or "—"),
+                    key=f"{d.id}:{person.id}",
                 )
+        for group in groups:
+            if group.status is Status.CANCELLED:
+                self._add_row(table, "", group, snapshot)
         if selected is not None and str(selected.id) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected.id)))
         self.show_members()
 
-    def _add_row(self, table: DataTable, place: str, d: Directorate, snapshot: Snapshot) -> None:
-        register = snapshot.register
-        active = [p for p in register.members(d.id) if p.status.is_active and p.cohort == d.cohort]
-        bill = directorate_bill(register, d.id)
+    def _add_row(
+        self,
+        table: DataTable,
+        place: str,
+        group: Delegation,
+        snapshot: Snapshot,
+        waiting: int = 0,
+    ) -> None:
+        d = group.directorate
+        status = group.status
+        offers = group.with_status(Status.OFFERED)
+        if waiting:
+            shown, people = "waiting", waiting
+        elif status is Status.OFFERED and offers:
+            until = min(p.offered_until for p in offers if p.offered_until)
+            shown, people = f"offered until {short_date(until.date())}", len(offers)
+        else:
+            shown = status.value
+            people = len(group.with_status(Status.ADMITTED, Status.OFFERED))
+            if offers:
+                shown += f" (+{len(offers)} offered)"
+        bill = directorate_bill(snapshot.register, d.id, group.cohort)
         table.add_row(
             place,
-            by_code(d.municipality_code).name,
-            d.status.value,
-            str(len(active)),
+            Text(by_code(d.municipality_code).name),
+            shown,
+            str(people),
             str(bill.billable),
-            d.invoice.ean or "—",
-            d.invoice.reference or "—",
+            Text(d.invoice.ean or "—"),
+            Text(d.invoice.reference or "—"),
             key=str(d.id),
         )
 
@@ -218,21 +266,21 @@ class CohortScreen(BaseScreen):
             box.update("No directorates in this cohort yet: press a to add one.")
             return
         register = self.shown.register
-        lines = [f"[b]{by_code(directorate.municipality_code).official_name}[/]"]
+        text = Text(by_code(directorate.municipality_code).official_name, style="bold")
         for p in register.members(directorate.id):
-            where = f" (in hold {p.cohort})" if p.cohort != directorate.cohort else ""
+            where = f" (in hold {p.cohort})" if p.cohort != self.number else ""
             label = register.programme.field_label(p.details.field)
-            lines.append(
-                f"  {p.name}, {p.details.title or label} · {p.details.email} · "
+            text.append(
+                f"\n  {p.name}, {p.details.title or label} · {p.details.email} · "
                 f"{p.status.value}{where}"
             )
         invoice = directorate.invoice
-        lines.append(
-            f"  Invoice: EAN {invoice.ean or '—'} · CVR {invoice.cvr or '—'} · "
+        text.append(
+            f"\n  Invoice: EAN {invoice.ean or '—'} · CVR {invoice.cvr or '—'} · "
             f"ref. {invoice.reference or '—'} · "
             f"{invoice.contact_name or '—'} {invoice.contact_email}"
         )
-        box.update("\n".join(lines))
+        box.update(text)
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -269,3 +317,33 @@ class CohortScreen(BaseScreen):
         directorate = self.selected_directorate()
         if directorate is not None:
             self.kapp.flows.cancel_directorate(directorate.id)
+
+    def action_reinstate(self) -> None:
+        directorate = self.selected_directorate()
+        if directorate is not None:
+            self.kapp.flows.reinstate_directorate(directorate.id)
+
+    def _offer(self) -> int | None:
+        """The participant whose seat offer the selected row holds (one of them)."""
+        directorate = self.selected_directorate()
+        if directorate is None or self.shown is None:
+            return None
+        offers = [
+            o for o in open_offers(self.shown.register, self.number)
+            if o.directorate.id == directorate.id
+        ]  # fmt: skip
+        if not offers:
+            self.app.bell()
+            self.notify("The selected directorate holds no seat offer here.", timeout=4)
+            return None
+        return offers[0].participants[0].id
+
+    def action_accept_offer(self) -> None:
+        participant_id = self._offer()
+        if participant_id is not None:
+            self.kapp.flows.accept_offer(participant_id)
+
+    def action_decline_offer(self) -> None:
+        participant_id = self._offer()
+        if participant_id is not None:
+            self.kapp.flows.decline_offer(participant_id)

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import Static
 
-from kommunestyre.domain.model import Status
+from kommunestyre.domain.capacity import delegations
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.services import headcount
 from kommunestyre.services.registry import Snapshot
@@ -45,19 +45,21 @@ class OverviewScreen(BaseScreen):
     def show(self, snapshot: Snapshot) -> None:
         register = snapshot.register
         rows = headcount.select(register, snapshot.now)
-        admitted: dict[int, list[tuple[int, str]]] = {}
-        for d in register.directorates.values():
-            if d.status is Status.ADMITTED:
-                admitted.setdefault(d.cohort, []).append((d.seq, by_code(d.municipality_code).name))
+        seated: dict[int, list[str]] = {}
+        for group in delegations(register):
+            if group.holds_place:
+                name = by_code(group.directorate.municipality_code).name
+                seated.setdefault(group.cohort, []).append(name)
         for row in rows:
-            names = [name for _, name in sorted(admitted.get(row.cohort.number, []))]
+            names = seated.get(row.cohort.number, [])
             panel = self.query_one(f"#cohort-{row.cohort.number}", CohortPanel)
             panel.show(row, snapshot.now, names)
         total = headcount.totals(rows)
         self.query_one("#totals", Static).update(
             f"All cohorts: {total.directorates}/{total.max_directorates} directorates · "
             f"{total.participants}/{total.max_participants} participants · "
-            f"{total.free_seats} free seats · waiting {total.waitlisted_directorates} dir. / "
+            f"{total.free_seats} free seats · {total.offered} offered · "
+            f"waiting {total.waitlisted_directorates} dir. / "
             f"{total.waitlisted_participants} people · {total.cohorts_at_risk} at risk"
         )
 

@@ -6,12 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
-from kommunestyre.domain.model import Status
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.domain.pricing import (
     Bill,
     cohort_bill,
-    directorate_bill,
+    invoice_lines,
     programme_bill,
     unit_price,
 )
@@ -38,7 +37,8 @@ class PricingScreen(BaseScreen):
     MODE = "pricing"
     PURPOSE = (
         "The invoice basis: taken seats plus cancellations made after the deadline, at the "
-        "programme's price, per cohort and per municipality, with the programme's totals."
+        "programme's price, per cohort and per municipality in each cohort, with the "
+        "programme's totals. Offered seats are billed once they are accepted."
     )
 
     def compose_body(self) -> ComposeResult:
@@ -76,20 +76,13 @@ class PricingScreen(BaseScreen):
 
         places = self.query_one("#municipality-prices", DataTable)
         places.clear()
-        billed = [
-            d
-            for d in register.directorates.values()
-            if d.status is not Status.WAITLISTED or directorate_bill(register, d.id).billable
-        ]
-        for d in sorted(billed, key=lambda d: by_code(d.municipality_code).name):
-            bill = directorate_bill(register, d.id)
-            if bill.billable == 0 and d.status is Status.CANCELLED:
-                continue
+        for line in invoice_lines(register):
+            d = line.directorate
             places.add_row(
                 by_code(d.municipality_code).name,
-                str(d.cohort),
+                str(line.cohort),
                 d.invoice.ean or "—",
                 d.invoice.reference or "—",
-                *_amounts(bill),
-                key=str(d.id),
+                *_amounts(line.bill),
+                key=f"{d.id}:{line.cohort}",
             )

@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
-from kommunestyre.domain.capacity import waiting_list
+from kommunestyre.domain.capacity import waiting_places
 from kommunestyre.domain.model import Participant, Register, Status
 from kommunestyre.domain.municipalities import by_code
+from kommunestyre.domain.rules import ERASED_NAME
 from kommunestyre.formats import short_date
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
@@ -30,8 +32,9 @@ COLUMNS = [
 ]
 STATUS_OPTIONS = [
     ("All statuses", ""),
-    ("Active (seat or queue)", "active"),
+    ("Active (seat, offer or queue)", "active"),
     ("Admitted", Status.ADMITTED.value),
+    ("Seat offered", Status.OFFERED.value),
     ("Waiting list", Status.WAITLISTED.value),
     ("Cancelled", Status.CANCELLED.value),
     ("Substituted", Status.SUBSTITUTED.value),
@@ -48,23 +51,22 @@ class Row:
     cohort: int
     fields: tuple[str, ...]
     status: str
+    active: bool
     sort_keys: tuple[Any, ...]
 
 
 def _status_text(participant: Participant, places: dict[int, int]) -> str:
     if participant.status is Status.WAITLISTED:
         return f"waiting #{places.get(participant.id, 0)}"
+    if participant.status is Status.OFFERED and participant.offered_until is not None:
+        return f"offered → {participant.offered_until:%d.%m}"
     if participant.status is Status.CANCELLED and participant.billable_cancellation:
         return "cancelled, billed"
     return participant.status.value
 
 
 def build_rows(register: Register) -> list[Row]:
-    places: dict[int, int] = {}
-    for cohort in register.programme.cohorts:
-        for place, entry in enumerate(waiting_list(register, cohort.number), 1):
-            for participant in entry.participants:
-                places[participant.id] = place
+    places = waiting_places(register)
     labels = {f.key: f.label for f in register.programme.fields}
     towns = {d.id: by_code(d.municipality_code).name for d in register.directorates.values()}
     rows = []
@@ -89,6 +91,7 @@ def build_rows(register: Register) -> list[Row]:
                 cohort=p.cohort,
                 fields=tuple(p.fields),
                 status=p.status.value,
+                active=p.status.is_active,
                 sort_keys=(
                     d.name.casefold(),
                     d.title.casefold(),
@@ -111,7 +114,7 @@ def matches_selects(row: Row, cohort: int, field: str, status: str) -> bool:
     if field and field not in row.fields:
         return False
     if status == "active":
-        return row.status in (Status.ADMITTED.value, Status.WAITLISTED.value)
+        return row.active
     return not status or row.status == status
 
 
@@ -157,6 +160,27 @@ class RegisterScreen(BaseScreen):
             "Substitute",
             id="register.substitute",
             tooltip="A named substitute takes over the seat",
+        ),
+        Binding(
+            "r",
+            "reinstate",
+            "Reinstate",
+            id="register.reinstate",
+            tooltip="Undo a cancellation: the seat back if there is room, else the waiting list",
+        ),
+        Binding(
+            "y",
+            "accept_offer",
+            "Accept offer",
+            id="register.accept",
+            tooltip="The person takes up their seat offer (binding)",
+        ),
+        Binding(
+            "d",
+            "decline_offer",
+            "Decline offer",
+            id="register.decline",
+            tooltip="The person declines their seat offer (free); it goes to the next",
         ),
         Binding(
             "p",
@@ -331,7 +355,11 @@ class RegisterScreen(BaseScreen):
             facts.append(f"replaced by {replacement.name if replacement else '—'}")
         if d.notes:
             facts.append(f"note: {d.notes}")
-        detail.update(f"[b]{d.name}[/] · " + " · ".join(facts))
+        if p.status is Status.OFFERED and p.offered_until is not None:
+            facts.insert(0, f"seat offer: answer by {short_date(p.offered_until.date())} (y / d)")
+        elif p.status is Status.CANCELLED and p.details.name != ERASED_NAME:
+            facts.insert(0, "cancelled: r reinstates")
+        detail.update(Text.assemble((d.name, "bold"), " · " + " · ".join(facts)))
 
     @on(VirtualTable.RowSelected)
     def open_selected(self) -> None:
@@ -358,6 +386,15 @@ class RegisterScreen(BaseScreen):
 
     def action_promote(self) -> None:
         self._with_selected("admit_waiting")
+
+    def action_reinstate(self) -> None:
+        self._with_selected("reinstate_participant")
+
+    def action_accept_offer(self) -> None:
+        self._with_selected("accept_offer")
+
+    def action_decline_offer(self) -> None:
+        self._with_selected("decline_offer")
 
     def action_import_sheet(self) -> None:
         self.kapp.flows.import_sheet()

@@ -52,11 +52,10 @@ class CohortPanel(Vertical, can_focus=True):
         self.query_one("#dir-bar", CapacityBar).set_values(
             count.directorates, cohort.max_directorates, cohort.min_directorates
         )
-        self.query_one("#people-bar", CapacityBar).set_values(
-            count.participants, cohort.max_participants
-        )
+        self.query_one("#people-bar", CapacityBar).set_values(count.held, cohort.max_participants)
+        offered = f" · offered {count.offered}" if count.offered else ""
         self.query_one(".queue", Static).update(
-            f"Free {row.free_seats} · waiting {count.waitlisted_directorates} dir."
+            f"Free {row.free_seats}{offered} · waiting {count.waitlisted_directorates} dir."
             f" / {count.waitlisted_participants} people"
         )
         self.query_one(".warnings", Static).update("\n".join(f"⚠ {w}" for w in warnings(row)))
