@@ -8,9 +8,9 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kommunestyre.domain.model import MunicipalityContact, Register, Status
+from kommunestyre.domain.model import Directorate, MunicipalityContact, Register, Status
 from kommunestyre.domain.municipalities import all_municipalities, by_code
-from kommunestyre.domain.pricing import EMPTY_BILL, directorate_bill, round_ore
+from kommunestyre.domain.pricing import EMPTY_BILL, invoice_lines, round_ore
 from kommunestyre.errors import ValidationError
 
 Cell = str | int | Decimal
@@ -114,24 +114,17 @@ def networks(register: Register, selection: Selection) -> Listing:
 
 
 def invoices(register: Register, selection: Selection) -> Listing:
-    """The invoice basis per municipality, with totals: what finance invoices."""
+    """The invoice basis per municipality and cohort, with totals: what finance invoices."""
     rows: list[tuple[Cell, ...]] = []
     total = EMPTY_BILL
-    directorates = sorted(
-        register.directorates.values(), key=lambda d: (d.cohort, by_code(d.municipality_code).name)
-    )
-    for d in directorates:
-        if selection.cohort is not None and d.cohort != selection.cohort:
-            continue
-        bill = directorate_bill(register, d.id)
-        if not bill.billable:
-            continue
+    for line in invoice_lines(register, selection.cohort):
+        d, bill = line.directorate, line.bill
         total = total + bill
         i = d.invoice
         rows.append(
             (
                 by_code(d.municipality_code).name,
-                d.cohort,
+                line.cohort,
                 i.ean,
                 i.cvr,
                 i.reference,
@@ -158,11 +151,16 @@ def invoices(register: Register, selection: Selection) -> Listing:
     )
 
 
-def contact_status(register: Register, code: int, invited: Collection[int]) -> str:
-    status = register.invitation_status(code)
+def contact_status(
+    register: Register,
+    code: int,
+    invited: Collection[int],
+    registered: dict[int, Directorate] | None = None,
+) -> str:
+    registrations = register.registrations() if registered is None else registered
+    status = register.invitation_status(code, registrations)
     if status == "registered":
-        directorate = register.directorate_of_municipality(code)
-        return f"tilmeldt, hold {directorate.cohort}" if directorate else "tilmeldt"
+        return f"tilmeldt, hold {registrations[code].cohort}"
     if status == "declined":
         return "takket nej"
     return "inviteret, intet svar" if code in invited else "ikke inviteret"
@@ -171,9 +169,11 @@ def contact_status(register: Register, code: int, invited: Collection[int]) -> s
 def contacts(register: Register, selection: Selection, invited: Collection[int] = ()) -> Listing:
     """Every municipality's contact and where it stands with the invitation."""
     rows: list[tuple[Cell, ...]] = []
+    registered = register.registrations()
     for m in sorted(all_municipalities(), key=lambda m: m.name):
         c = register.contacts.get(m.code) or MunicipalityContact(m.code)
-        rows.append((m.name, c.name, c.title, c.email, contact_status(register, m.code, invited)))
+        status = contact_status(register, m.code, invited, registered)
+        rows.append((m.name, c.name, c.title, c.email, status))
     headers = ("Kommune", "Kontakt", "Titel", "E-mail", "Status")
     return Listing("contacts", "Kontakter", headers, rows)
 

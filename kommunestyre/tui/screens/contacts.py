@@ -35,14 +35,14 @@ STATUS_OPTIONS = [
 def contact_rows(register: Register) -> list[tuple[int, tuple[str, ...], str]]:
     """(municipality code, cells, status) for all 98 municipalities, by name."""
     rows: list[tuple[int, tuple[str, ...], str]] = []
+    registered = register.registrations()
     for municipality in sorted(all_municipalities(), key=lambda m: m.name):
         code = municipality.code
         c = register.contacts.get(code) or MunicipalityContact(code)
-        status = register.invitation_status(code)
+        status = register.invitation_status(code, registered)
         shown = status
         if status == "registered":
-            directorate = register.directorate_of_municipality(code)
-            shown = f"registered, hold {directorate.cohort}" if directorate else status
+            shown = f"registered, hold {registered[code].cohort}"
         cells = (municipality.name, c.name, c.title, c.email, shown, c.notes)
         rows.append((code, cells, status))
     return rows
