@@ -279,3 +279,22 @@ def test_the_demo_agrees_with_itself(demo_db: Path) -> None:
         register = Repository(Database(demo_db), clock=frozen_clock(day)).load()
         check_agreement(register, day)
     assert timedelta(0) < local(datetime(2027, 3, 1)) - EARLY
+
+
+def test_a_municipality_that_registers_again_gets_one_line_and_one_letter_per_cohort(
+    registry: Registry, clock: Clock
+) -> None:
+    """Found by the stateful test: a late cancellation of an earlier registration and the new
+    registration's seats are one invoice line (and one confirmation) for the municipality."""
+    first = aarhus(registry, size=2)
+    clock.now = local(datetime(2027, 1, 20, 10))  # after hold 1's deadline
+    d = registry.snapshot().register.directorate(first)
+    registry.cancel_directorate(d.id, d.rev)  # binding: both seats stay billable
+    registry.register_directorate(
+        "Aarhus", 1, [director("Ny Direktør", "ny@aarhus.dk")], InvoiceDetails(ean=EAN)
+    )
+    agree(registry)
+    register = registry.snapshot().register
+    [letter] = LETTERS["confirmation"].select(register, clock.now, Filters())
+    assert len(letter.context["late_cancellations"]) == 2
+    assert letter.context["totals"]["participants"] == 3

@@ -81,15 +81,23 @@ def bill_for(programme: Programme, participants: list[Participant]) -> Bill:
 
 @dataclass(frozen=True, slots=True)
 class InvoiceLine:
-    """What one municipality owes for one cohort."""
+    """What one municipality owes for one cohort: its billable people there (a cancelled
+    earlier registration's late cancellations included), invoiced to its current registration
+    (or, when it has none, its latest)."""
 
     directorate: Directorate
     cohort: int
     bill: Bill
+    people: tuple[Participant, ...]
+
+    @property
+    def late_cancellations(self) -> list[Participant]:
+        return [p for p in self.people if p.status is Status.CANCELLED]
 
 
 def directorate_bill(register: Register, directorate_id: int, cohort: int | None = None) -> Bill:
-    """A municipality's invoice basis: in one cohort, or in every cohort it sits in."""
+    """One registration's seats: in one cohort, or in every cohort its people sit in. (What a
+    municipality is invoiced is :func:`invoice_lines`: every registration it made.)"""
     register.directorate(directorate_id)
     people = [
         p
@@ -114,11 +122,15 @@ def invoice_lines(register: Register, cohort: int | None = None) -> list[Invoice
     groups: dict[tuple[int, int], list[Participant]] = defaultdict(list)
     for p in register.participants.values():
         if p.is_billable and (cohort is None or p.cohort == cohort):
-            groups[(p.directorate_id, p.cohort)].append(p)
-    lines = [
-        InvoiceLine(register.directorates[did], number, bill_for(register.programme, people))
-        for (did, number), people in groups.items()
-    ]
+            code = register.directorates[p.directorate_id].municipality_code
+            groups[(code, p.cohort)].append(p)
+    lines = []
+    for (code, number), people in groups.items():
+        directorate = register.latest_directorate_of_municipality(code)
+        assert directorate is not None
+        people.sort(key=lambda p: (p.seq, p.id))
+        bill = bill_for(register.programme, people)
+        lines.append(InvoiceLine(directorate, number, bill, tuple(people)))
     return sorted(
         lines, key=lambda line: (line.cohort, by_code(line.directorate.municipality_code).name)
     )

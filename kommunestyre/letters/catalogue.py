@@ -30,7 +30,7 @@ from kommunestyre.domain.model import (
     Status,
 )
 from kommunestyre.domain.municipalities import by_code
-from kommunestyre.domain.pricing import directorate_bill, unit_price
+from kommunestyre.domain.pricing import invoice_lines, unit_price
 from kommunestyre.errors import ValidationError
 from kommunestyre.formats import percent
 
@@ -198,15 +198,19 @@ def _confirmation(register: Register, now: datetime, filters: Filters) -> list[R
     cancelled late (still billed), and what that comes to."""
     programme = register.programme
     price = unit_price(programme)
+    lines = {
+        (line.directorate.municipality_code, line.cohort): line for line in invoice_lines(register)
+    }
     recipients = []
     for group in delegations(register):
         if group.status is not Status.ADMITTED or not _in_filter(group.cohort, filters):
             continue
         d = group.directorate
         admitted = group.with_status(Status.ADMITTED)
-        late = [p for p in group.members if p.status is Status.CANCELLED and p.is_billable]
+        line = lines[(d.municipality_code, group.cohort)]
+        late = line.late_cancellations
         name, title, email = _addressee(register, d, admitted)
-        bill = directorate_bill(register, d.id, group.cohort)
+        bill = line.bill
         context = _common(programme, name, title, email)
         context.update(
             municipality=_municipality(d.municipality_code),

@@ -124,9 +124,7 @@ def warnings(row: Headcount) -> list[str]:
     cohort, count = row.cohort, row.count
     found = []
     if count.offered:
-        found.append(
-            f"{count.offered} seat(s) offered: held until answered, not yet billed"
-        )
+        found.append(f"{count.offered} seat(s) offered: held until answered, not yet billed")
     if row.at_risk:
         found.append(
             f"at risk: {count.directorates} directorate(s), at least "
