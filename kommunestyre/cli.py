@@ -32,9 +32,10 @@ class Context:
     @property
     def clock(self) -> Clock:
         if self._clock is None:
-            from kommunestyre.clock import system_clock
+            from kommunestyre.clock import NOW_ENV, clock_from, system_clock
 
-            self._clock = system_clock
+            moment = self.environ.get(NOW_ENV)
+            self._clock = clock_from(moment) if moment else system_clock
         return self._clock
 
     def location(self, args: argparse.Namespace) -> DatabaseLocation:
@@ -155,8 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--json", action="store_true", help="print the figures as JSON")
     count.set_defaults(handler=_cmd_headcount)
 
-    from kommunestyre import cli_letters, cli_lists  # stdlib only at import time
+    from kommunestyre import cli_letters, cli_lists, cli_register  # stdlib only at import time
 
+    cli_register.add_commands(commands, db_option)
     cli_lists.add_commands(commands, db_option)
     cli_letters.add_commands(commands, db_option)
     return parser

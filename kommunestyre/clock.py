@@ -31,3 +31,21 @@ def local(moment: datetime) -> pendulum.DateTime:
     if moment.tzinfo is None:
         return pendulum.instance(moment, tz=TIMEZONE)
     return pendulum.instance(moment).in_timezone(TIMEZONE)
+
+
+#: ``KOMMUNESTYRE_NOW=2027-01-20T10:00`` runs the command line and the app as if it were that
+#: moment (Copenhagen time): for demonstrations, training and tests. Changes made meanwhile
+#: are recorded at that moment.
+NOW_ENV = "KOMMUNESTYRE_NOW"
+
+
+def clock_from(text: str) -> Clock:
+    """The clock :data:`NOW_ENV` asks for; a value that is not a moment is an error."""
+    from kommunestyre.errors import ValidationError
+
+    try:
+        return frozen_clock(datetime.fromisoformat(text.strip()))
+    except ValueError:
+        raise ValidationError(
+            NOW_ENV, f"{text!r} is not a moment (write it like 2027-01-20T10:00)"
+        ) from None

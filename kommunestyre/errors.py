@@ -53,6 +53,12 @@ class RuleError(KommunestyreError):
     title = "Not allowed"
 
 
+class NotConfirmed(KommunestyreError):
+    """A change that asks first could not ask (no terminal) and was not told --yes."""
+
+    title = "Not confirmed"
+
+
 class UnknownRecord(KommunestyreError):
     """A cohort, directorate or participant that does not exist was asked for."""
 

@@ -65,7 +65,12 @@ def offenders(layer: tuple[str, ...], forbidden: tuple[str, ...]) -> list[str]:
     )
 
 
-CLI = ("kommunestyre.cli", "kommunestyre.cli_letters", "kommunestyre.cli_lists")
+CLI = (
+    "kommunestyre.cli",
+    "kommunestyre.cli_letters",
+    "kommunestyre.cli_lists",
+    "kommunestyre.cli_register",
+)
 ABOVE_DOMAIN = (
     "kommunestyre.store",
     "kommunestyre.letters",

@@ -38,8 +38,8 @@ START = local(datetime(2027, 1, 2, 10))  # eleven days before hold 1's deadline
 
 settings.register_profile(
     "suite",
-    max_examples=40,
-    stateful_step_count=30,
+    max_examples=100,
+    stateful_step_count=40,
     derandomize=True,
     database=None,
     deadline=None,

@@ -689,7 +689,7 @@ def _reinstate(register: Register, people: Sequence[Participant], now: datetime)
     together), else the waiting list at their old place (and say so)."""
     _check_reinstatable(register, people, now)
     directorate = register.directorates[people[0].directorate_id]
-    lines: list[str] = []
+    reasons: dict[int, str] = {}
     cohorts = sorted({p.cohort for p in people})
     for number in cohorts:
         here = [p for p in people if p.cohort == number]
@@ -703,16 +703,17 @@ def _reinstate(register: Register, people: Sequence[Participant], now: datetime)
             back_in_seat = participant in seated and reason is None
             _seat(participant, Status.ADMITTED if back_in_seat else Status.WAITLISTED)
         if seated and reason is not None:
-            lines.append(f"no room in hold {number} ({reason}): back on its waiting list")
+            reasons[number] = f"no room: {reason}"
     directorate.cancelled_at = None
     promotions = _promote_all(register, cohorts, now)
     places = waiting_places(register)
-    for participant in people:
-        if participant.status is Status.WAITLISTED:
-            lines.append(
-                f"{participant.name} waits as no. {places.get(participant.id, 0)} "
-                f"in hold {participant.cohort}"
-            )
+    lines = []
+    for number in cohorts:
+        waiting = [p for p in people if p.cohort == number and p.status is Status.WAITLISTED]
+        if waiting:
+            place = min(places.get(p.id, 0) for p in waiting)
+            why = f" ({reasons[number]})" if number in reasons else ""
+            lines.append(f"waiting list of hold {number} as no. {place}{why}")
     return Outcome("; ".join(lines), promotions=promotions, admitted=None)
 
 
@@ -725,10 +726,9 @@ def reinstate_participant(register: Register, participant_id: int, now: datetime
     where = {
         Status.ADMITTED: f"admitted to hold {participant.cohort}",
         Status.OFFERED: f"offered a seat in hold {participant.cohort}",
-        Status.WAITLISTED: f"on the waiting list of hold {participant.cohort}",
+        Status.WAITLISTED: f"on the {outcome.summary}",
     }[participant.status]
-    details = f" ({outcome.summary})" if outcome.summary else ""
-    outcome.summary = f"{label} reinstated: {where}{details}"
+    outcome.summary = f"{label} reinstated: {where}"
     outcome.admitted = participant.status is Status.ADMITTED
     return outcome
 
@@ -750,7 +750,7 @@ def reinstate_directorate(register: Register, directorate_id: int, now: datetime
     people = [p for p in cancelled if p.cancelled_at == moment] or cancelled
     outcome = _reinstate(register, people, now)
     seated = sum(1 for p in people if p.status is Status.ADMITTED)
-    details = f" ({outcome.summary})" if outcome.summary else ""
+    details = f"; on the {outcome.summary}" if outcome.summary else ""
     outcome.summary = f"{name} reinstated with {_people(len(people))}, {seated} admitted{details}"
     outcome.admitted = seated == len(people)
     return outcome

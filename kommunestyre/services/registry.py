@@ -22,6 +22,7 @@ from kommunestyre.domain.model import (
     ParticipantDetails,
     Register,
     Speaker,
+    Status,
 )
 from kommunestyre.domain.municipalities import by_code, find_municipality
 from kommunestyre.domain.validation import (
@@ -31,7 +32,13 @@ from kommunestyre.domain.validation import (
     validate_speaker,
     validate_venue,
 )
-from kommunestyre.errors import InvalidRecord, KommunestyreError, ValidationError
+from kommunestyre.errors import (
+    InvalidRecord,
+    KommunestyreError,
+    RuleError,
+    UnknownRecord,
+    ValidationError,
+)
 from kommunestyre.store.database import Database, Stamp
 from kommunestyre.store.repository import Change, RecordKind, Repository
 
@@ -70,6 +77,54 @@ class ImportReport:
     outcome: list[str]
     saved: bool = False
     dry_run: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Who a command names: one participant, or a municipality's registration as a whole."""
+
+    kind: RecordKind  # "participant" or "directorate"
+    id: int
+    rev: int
+    label: str  # "Tina Kristensen (Kolding)" or "Kolding"
+
+
+#: What a command may need the person it names to be (the newest record that fits wins).
+WANTS: dict[str, frozenset[Status]] = {
+    "active": frozenset({Status.ADMITTED, Status.OFFERED, Status.WAITLISTED}),
+    "cancelled": frozenset({Status.CANCELLED}),
+    "offered": frozenset({Status.OFFERED}),
+    "any": frozenset(Status),
+}
+
+
+def find_target(register: Register, who: str, want: str = "active") -> Target:
+    """``who`` is a participant's e-mail address, or a municipality (name or code, spelt as
+    the importer understands them) for its registration as a whole."""
+    text = who.strip()
+    if "@" in text:
+        key = text.casefold()
+        people = [p for p in register.participants.values() if p.details.email.casefold() == key]
+        if not people:
+            raise UnknownRecord(f"nobody is registered with the e-mail address {text}")
+        fitting = [p for p in people if p.status in WANTS[want]]
+        if not fitting:
+            current = max(people, key=lambda p: (p.seq, p.id))
+            raise RuleError(
+                f"{rules.participant_label(register, current)} is {current.status.value}"
+                + {"cancelled": ", not cancelled", "offered": " and holds no seat offer"}.get(
+                    want, ""
+                )
+            )
+        person = max(fitting, key=lambda p: (p.status.is_active, p.seq, p.id))
+        return Target(
+            "participant", person.id, person.rev, rules.participant_label(register, person)
+        )
+    municipality = find_municipality(text)
+    directorate = register.latest_directorate_of_municipality(municipality.code)
+    if directorate is None:
+        raise UnknownRecord(f"{municipality.name} has never registered")
+    return Target("directorate", directorate.id, directorate.rev, municipality.name)
 
 
 class ImportRejected(KommunestyreError):

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "KOMMUNESTYRE_DB"}
     environment["PYTHONPATH"] = str(ROOT)
+    environment["KOMMUNESTYRE_NOW"] = EARLY.isoformat()  # the demo's story, whatever the date
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "kommunestyre", *args],

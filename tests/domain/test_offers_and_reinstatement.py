@@ -197,7 +197,10 @@ def test_reinstating_without_room_returns_the_person_to_their_place_in_the_queue
     assert newcomer.status is Status.ADMITTED  # took the freed seat
     outcome = rules.reinstate_participant(register, one.id, EARLY)
     assert one.status is Status.WAITLISTED
-    assert "no room in hold 1" in outcome.summary and "waits as no. 1" in outcome.summary
+    assert outcome.summary.endswith(
+        "reinstated: on the waiting list of hold 1 as no. 1 (no room: "
+        "hold 1 has 0 free seats (40 of 40 taken) and 1 is needed)"
+    )
     assert waiting_places(register)[one.id] == 1  # registered before Aarhus: first in line
 
 

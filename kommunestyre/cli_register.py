@@ -1,0 +1,199 @@
+"""``kommunestyre move | cancel | reinstate | substitute | accept | decline | erase``: every change
+to the register, scriptable, through the same service as the app.
+
+``WHO`` is a participant's e-mail address, or a municipality (name or code) for its whole
+registration. ``--dry-run`` does everything under the lock on the current data, prints what
+would happen, and saves nothing. Standard library only at import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kommunestyre.cli import Context
+    from kommunestyre.services.registry import Registry, Result, Target
+
+WHO_HELP = "a participant's e-mail address, or a municipality (name or code) for its directorate"
+
+
+def add_commands(commands: argparse._SubParsersAction, db_option: argparse.ArgumentParser) -> None:
+    def command(
+        name: str, help_text: str, handler: Handler, *, ask: bool = False
+    ) -> argparse.ArgumentParser:
+        parser = commands.add_parser(
+            name, parents=[db_option], help=help_text, description=help_text
+        )
+        parser.add_argument("who", metavar="WHO", help=WHO_HELP)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="say exactly what would happen; save nothing"
+        )
+        if ask:
+            parser.add_argument("--yes", action="store_true", help="do not ask first")
+        parser.set_defaults(handler=handler)
+        return parser
+
+    move = command("move", "move a participant or a directorate to another cohort", _move)
+    move.add_argument("--to", type=int, required=True, metavar="N", help="the cohort (hold) number")
+    command(
+        "cancel", "cancel a registration (says whether it is free or binding)", _cancel, ask=True
+    )
+    command("reinstate", "undo a cancellation: the seat back if there is room", _reinstate)
+    substitute = command(
+        "substitute", "a named substitute takes over a participant's seat", _substitute
+    )
+    substitute.add_argument("--name", required=True, help="the substitute's name")
+    substitute.add_argument("--email", required=True, help="the substitute's e-mail address")
+    substitute.add_argument("--title", default=None, help="job title (default: the original's)")
+    substitute.add_argument("--phone", default="", help="phone number")
+    command("accept", "take up a seat offer (binding from then on)", _accept)
+    command("decline", "decline a seat offer (free): it goes to the next", _decline)
+    command("erase", "erase a person's personal data for good (GDPR)", _erase, ask=True)
+
+
+Handler = Callable[[argparse.Namespace, "Context"], int]
+
+
+def _registry(ctx: Context, args: argparse.Namespace) -> Registry:
+    from kommunestyre.services.registry import Registry
+    from kommunestyre.services.setup import open_repository
+
+    return Registry(open_repository(ctx.location(args), clock=ctx.clock))
+
+
+def _target(registry: Registry, who: str, want: str = "active") -> Target:
+    from kommunestyre.services.registry import find_target
+
+    return find_target(registry.snapshot().register, who, want)
+
+
+def _report(result: Result) -> int:
+    if result.dry_run:
+        print("Dry run, nothing saved. This would happen:")
+        for line in result.lines():
+            print(f"  {line}")
+    else:
+        for line in result.lines():
+            print(line)
+    return 0
+
+
+def _confirm(args: argparse.Namespace, question: str) -> bool:
+    """Ask on the terminal unless --yes or --dry-run; never guess when nobody can answer."""
+    from kommunestyre.errors import NotConfirmed
+
+    if args.yes or args.dry_run:
+        return True
+    if not sys.stdin.isatty():
+        raise NotConfirmed(f'no terminal to ask "{question}"; add --yes to go ahead')
+    answer = input(f"{question} [y/N] ").strip().casefold()
+    if answer in ("y", "yes", "j", "ja"):
+        return True
+    print("Nothing was changed.")
+    return False
+
+
+def _move(args: argparse.Namespace, ctx: Context) -> int:
+    registry = _registry(ctx, args)
+    target = _target(registry, args.who)
+    if target.kind == "participant":
+        result = registry.move_participant(target.id, target.rev, args.to, dry_run=args.dry_run)
+    else:
+        result = registry.move_directorate(target.id, target.rev, args.to, dry_run=args.dry_run)
+    return _report(result)
+
+
+def _cancel(args: argparse.Namespace, ctx: Context) -> int:
+    registry = _registry(ctx, args)
+    target = _target(registry, args.who)
+    if target.kind == "participant":
+        terms = registry.cancellation_terms(target.id)
+        what = f"Cancel {target.label}?"
+    else:
+        terms = registry.directorate_cancellation_terms(target.id)
+        what = f"Cancel the whole directorate of {target.label}?"
+    print(f"This cancellation is {terms.explanation}.")
+    if not _confirm(args, what):
+        return 1
+    if target.kind == "participant":
+        result = registry.cancel_participant(target.id, target.rev, dry_run=args.dry_run)
+    else:
+        result = registry.cancel_directorate(target.id, target.rev, dry_run=args.dry_run)
+    return _report(result)
+
+
+def _reinstate(args: argparse.Namespace, ctx: Context) -> int:
+    registry = _registry(ctx, args)
+    target = _target(registry, args.who, "cancelled")
+    if target.kind == "participant":
+        result = registry.reinstate_participant(target.id, target.rev, dry_run=args.dry_run)
+    else:
+        result = registry.reinstate_directorate(target.id, target.rev, dry_run=args.dry_run)
+    return _report(result)
+
+
+def _substitute(args: argparse.Namespace, ctx: Context) -> int:
+    from kommunestyre.domain.model import ParticipantDetails
+    from kommunestyre.errors import ValidationError
+
+    registry = _registry(ctx, args)
+    target = _target(registry, args.who)
+    if target.kind != "participant":
+        raise ValidationError("WHO", "name the person to replace by their e-mail address")
+    original = registry.snapshot().register.participant(target.id).details
+    details = ParticipantDetails(
+        name=args.name,
+        title=original.title if args.title is None else args.title,
+        field=original.field,
+        email=args.email,
+        phone=args.phone,
+    )
+    return _report(registry.substitute(target.id, target.rev, details, dry_run=args.dry_run))
+
+
+def _offer_holder(registry: Registry, who: str) -> tuple[int, int]:
+    """The participant (id, rev) whose seat offer WHO names."""
+    from kommunestyre.domain.capacity import open_offers
+    from kommunestyre.errors import RuleError
+
+    target = _target(registry, who, "offered")
+    if target.kind == "participant":
+        return target.id, target.rev
+    offers = [
+        o for o in open_offers(registry.snapshot().register) if o.directorate.id == target.id
+    ]  # fmt: skip
+    if not offers:
+        raise RuleError(f"{target.label} holds no seat offer")
+    holder = offers[0].participants[0]
+    return holder.id, holder.rev
+
+
+def _accept(args: argparse.Namespace, ctx: Context) -> int:
+    registry = _registry(ctx, args)
+    pid, rev = _offer_holder(registry, args.who)
+    return _report(registry.accept_offer(pid, rev, dry_run=args.dry_run))
+
+
+def _decline(args: argparse.Namespace, ctx: Context) -> int:
+    registry = _registry(ctx, args)
+    pid, rev = _offer_holder(registry, args.who)
+    return _report(registry.decline_offer(pid, rev, dry_run=args.dry_run))
+
+
+def _erase(args: argparse.Namespace, ctx: Context) -> int:
+    registry = _registry(ctx, args)
+    target = _target(registry, args.who, "any")
+    print(
+        "Erasing removes the personal data from the register, the history and the backups; "
+        "a seat already on the invoice stays as an anonymous line. It cannot be undone."
+    )
+    if not _confirm(args, f"Erase {target.label} for good?"):
+        return 1
+    if target.kind == "participant":
+        result = registry.erase_participant(target.id, target.rev, dry_run=args.dry_run)
+    else:
+        result = registry.erase_directorate(target.id, target.rev, dry_run=args.dry_run)
+    return _report(result)
