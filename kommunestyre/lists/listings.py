@@ -8,10 +8,17 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kommunestyre.domain.model import Directorate, MunicipalityContact, Register, Status
+from kommunestyre.domain.model import (
+    Directorate,
+    MunicipalityContact,
+    Participant,
+    Register,
+    Status,
+)
 from kommunestyre.domain.municipalities import all_municipalities, by_code
 from kommunestyre.domain.pricing import EMPTY_BILL, invoice_lines, round_ore
 from kommunestyre.errors import ValidationError
+from kommunestyre.formats import short_date
 
 Cell = str | int | Decimal
 
@@ -53,14 +60,21 @@ def _check(register: Register, selection: Selection) -> None:
         raise ValidationError("field", f"{selection.field!r} is not a field ({', '.join(keys)})")
 
 
+def _seat_status(participant: Participant) -> str:
+    if participant.status is Status.OFFERED and participant.offered_until is not None:
+        return f"tilbudt plads, svar senest {short_date(participant.offered_until.date())}"
+    return "optaget"
+
+
 def participants(register: Register, selection: Selection) -> Listing:
-    """Admitted participants per cohort, by name: the venue's list and the name tags."""
+    """Participants with a seat (or a seat offer) per cohort, by name: the venue's list and the
+    name tags."""
     labels = {f.key: f.label for f in register.programme.fields}
     towns = {d.id: by_code(d.municipality_code).name for d in register.directorates.values()}
     people = [
         p
         for p in register.participants.values()
-        if p.status is Status.ADMITTED
+        if p.status.holds_seat
         and (selection.cohort is None or p.cohort == selection.cohort)
         and (selection.field is None or selection.field in p.fields)
     ]
@@ -75,10 +89,13 @@ def participants(register: Register, selection: Selection) -> Listing:
             p.details.email,
             p.details.phone,
             p.details.needs,
+            _seat_status(p),
         )
         for p in people
     ]
-    headers = ("Hold", "Navn", "Titel", "Kommune", "Fagområde", "E-mail", "Telefon", "Kost")
+    headers = (
+        "Hold", "Navn", "Titel", "Kommune", "Fagområde", "E-mail", "Telefon", "Kost", "Status",
+    )  # fmt: skip
     return Listing("participants", "Deltagere", headers, rows, group_by=0)
 
 

@@ -38,23 +38,25 @@ def read_csv(path: Path, delimiter: str = ";") -> list[list[str]]:
 
 def test_participants_per_cohort_match_the_database(repository: Repository, tmp_path: Path) -> None:
     register = repository.load()
-    admitted = [p for p in register.participants.values() if p.status is Status.ADMITTED]
+    admitted = [p for p in register.participants.values() if p.status.holds_seat]
     path = tmp_path / "deltagere.xlsx"
     export_list(repository, "participants", path, Selection())
     book = load_workbook(path)
     assert book.sheetnames == ["Hold 1", "Hold 2", "Hold 3", "Hold 4"]
-    emails = set()
+    emails, statuses = set(), set()
     for sheet in book.worksheets:
         header = [c.value for c in sheet[1]]
         assert header == ["Hold", "Navn", "Titel", "Kommune", "Fagområde", "E-mail", "Telefon",
-                          "Kost"]  # fmt: skip
+                          "Kost", "Status"]  # fmt: skip
         assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
         assert sheet.column_dimensions["F"].width > 20
         for row in sheet.iter_rows(min_row=2, values_only=True):
             assert row[0] == sheet.title
             emails.add(row[5])
             assert isinstance(row[6], str)  # phone numbers stay text
+            statuses.add(row[8])
     assert emails == {p.details.email for p in admitted}
+    assert statuses == {"optaget", "tilbudt plads, svar senest 25.01.2027"}
 
     path = tmp_path / "hold2.csv"
     export_list(repository, "participants", path, Selection(cohort=2))
@@ -165,7 +167,7 @@ def test_files_are_private_and_written_whole(
     assert sorted(p.name for p in folder.iterdir()) == [path.name]  # no temporary files
     if suffix == ".md":
         text = path.read_text("utf-8")
-        assert text.startswith("# Deltagere") and "## Hold 1 (39)" in text
+        assert text.startswith("# Deltagere") and "## Hold 1 (40)" in text
 
 
 def test_bad_requests(repository: Repository, tmp_path: Path, demo_db: Path, capsys) -> None:
