@@ -154,33 +154,25 @@ def _substitute(args: argparse.Namespace, ctx: Context) -> int:
     return _report(registry.substitute(target.id, target.rev, details, dry_run=args.dry_run))
 
 
-def _offer_holder(registry: Registry, who: str) -> tuple[int, int]:
-    """The participant (id, rev) whose seat offer WHO names."""
-    from kommunestyre.domain.capacity import open_offers
-    from kommunestyre.errors import RuleError
-
-    target = _target(registry, who, "offered")
-    if target.kind == "participant":
-        return target.id, target.rev
-    offers = [
-        o for o in open_offers(registry.snapshot().register) if o.directorate.id == target.id
-    ]  # fmt: skip
-    if not offers:
-        raise RuleError(f"{target.label} holds no seat offer")
-    holder = offers[0].participants[0]
-    return holder.id, holder.rev
+def _answer(args: argparse.Namespace, ctx: Context, *, accept: bool) -> int:
+    """A person answers their seat offer; a municipality answers every offer it holds."""
+    registry = _registry(ctx, args)
+    target = _target(registry, args.who, "offered")
+    if target.kind == "directorate":
+        result = registry.answer_offers(target.id, target.rev, accept=accept, dry_run=args.dry_run)
+    elif accept:
+        result = registry.accept_offer(target.id, target.rev, dry_run=args.dry_run)
+    else:
+        result = registry.decline_offer(target.id, target.rev, dry_run=args.dry_run)
+    return _report(result)
 
 
 def _accept(args: argparse.Namespace, ctx: Context) -> int:
-    registry = _registry(ctx, args)
-    pid, rev = _offer_holder(registry, args.who)
-    return _report(registry.accept_offer(pid, rev, dry_run=args.dry_run))
+    return _answer(args, ctx, accept=True)
 
 
 def _decline(args: argparse.Namespace, ctx: Context) -> int:
-    registry = _registry(ctx, args)
-    pid, rev = _offer_holder(registry, args.who)
-    return _report(registry.decline_offer(pid, rev, dry_run=args.dry_run))
+    return _answer(args, ctx, accept=False)
 
 
 def _erase(args: argparse.Namespace, ctx: Context) -> int:

@@ -275,6 +275,7 @@ class Season(RuleBasedStateMachine):
         towns: set[int] = set()
         for p in register.participants.values():
             assert (p.status is Status.OFFERED) == (p.offered_until is not None), p
+            assert (p.status is Status.OFFERED) == (p.offer_key is not None), p
             assert (p.status is Status.CANCELLED) == (p.cancelled_at is not None), p
             assert not p.billable_cancellation or p.status is Status.CANCELLED, p
             if p.status.is_active and p.details.email:

@@ -9,8 +9,9 @@ there, and represents the directorate there. Everything is counted per delegatio
 - Its **waiting** people form one entry in the cohort's queue while the delegation has no place
   there (the whole group needs a place and a seat each, together); once it has a place, each of
   its waiting people is an entry of their own (one seat each).
-- Its **offered** people hold their seats (and the place) until they answer; an offer to a
-  group that has no place yet is one offer, answered together.
+- Its **offered** people hold their seats (and the place) until they answer; the people
+  offered together (a group that had no place yet) answer together: they share an
+  ``offer_key``.
 - The queue is in order of registration: an entry's ``seq`` is its earliest person's.
 """
 
@@ -110,12 +111,12 @@ class Delegation:
 
     @property
     def status(self) -> Status:
-        """admitted > offered > waitlisted > cancelled: the best any member has."""
+        """admitted > offered > waitlisted > cancelled > substituted: the best any member has."""
         present = {p.status for p in self.members}
-        for status in (Status.ADMITTED, Status.OFFERED, Status.WAITLISTED):
+        for status in (Status.ADMITTED, Status.OFFERED, Status.WAITLISTED, Status.CANCELLED):
             if status in present:
                 return status
-        return Status.CANCELLED
+        return Status.SUBSTITUTED
 
     @property
     def holds_place(self) -> bool:
@@ -230,29 +231,17 @@ def headcount(register: Register, now: datetime) -> list[Headcount]:
     return result
 
 
-def _groups(
-    register: Register, number: int, status: Status
-) -> tuple[dict[int, list[Participant]], set[int]]:
-    """The cohort's people of ``status`` per directorate, and the directorates with someone
-    admitted there."""
+def waiting_list(register: Register, number: int) -> list[WaitingEntry]:
+    """The cohort's queue, first come first."""
     groups: dict[int, list[Participant]] = defaultdict(list)
-    admitted: set[int] = set()
     seated: set[int] = set()
     for p in register.participants.values():
         if p.cohort != number:
             continue
-        if p.status is status:
+        if p.status is Status.WAITLISTED:
             groups[p.directorate_id].append(p)
-        if p.status is Status.ADMITTED:
-            admitted.add(p.directorate_id)
-        if p.status.holds_seat:
+        elif p.status.holds_seat:
             seated.add(p.directorate_id)
-    return groups, admitted if status is Status.OFFERED else seated
-
-
-def waiting_list(register: Register, number: int) -> list[WaitingEntry]:
-    """The cohort's queue, first come first."""
-    groups, seated = _groups(register, number, Status.WAITLISTED)
     entries: list[WaitingEntry] = []
     for did, people in groups.items():
         people.sort(key=lambda p: (p.seq, p.id))
@@ -276,20 +265,16 @@ def waiting_places(register: Register) -> dict[int, int]:
 
 def open_offers(register: Register, number: int | None = None) -> list[Offer]:
     """Seat offers waiting for an answer, the earliest answer-by date first."""
-    numbers = [c.number for c in register.programme.cohorts if number in (None, c.number)]
-    offers: list[Offer] = []
-    for n in numbers:
-        groups, admitted = _groups(register, n, Status.OFFERED)
-        for did, people in groups.items():
-            people.sort(key=lambda p: (p.seq, p.id))
-            directorate = register.directorates[did]
-            if did in admitted:
-                offers += [
-                    Offer(n, directorate, (p,), False, _until(p)) for p in people
-                ]  # fmt: skip
-            else:
-                until = min(_until(p) for p in people)
-                offers.append(Offer(n, directorate, tuple(people), True, until))
+    groups: dict[tuple[int, int, int | None], list[Participant]] = defaultdict(list)
+    for p in register.participants.values():
+        if p.status is Status.OFFERED and number in (None, p.cohort):
+            groups[(p.cohort, p.directorate_id, p.offer_key)].append(p)
+    offers = []
+    for (cohort, did, _), people in groups.items():
+        people.sort(key=lambda p: (p.seq, p.id))
+        until = min(_until(p) for p in people)
+        whole = len(people) > 1
+        offers.append(Offer(cohort, register.directorates[did], tuple(people), whole, until))
     return sorted(offers, key=lambda o: (o.until, o.cohort, o.participants[0].seq))
 
 

@@ -258,8 +258,10 @@ class Participant:
     rev: int = 0
     #: The registration became binding in a cohort the person has since moved from.
     bound: bool = False
-    #: An open seat offer stands until this moment (status OFFERED).
+    #: An open seat offer stands until this moment (status OFFERED) ...
     offered_until: datetime | None = None
+    #: ... and is answered together with everyone offered with the same key (a group offer).
+    offer_key: int | None = None
     #: Where the person stood when cancelled (a reinstatement restores it).
     cancelled_from: Status | None = None
 

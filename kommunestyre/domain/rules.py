@@ -198,6 +198,7 @@ def _seat(participant: Participant, status: Status) -> None:
     """Put a person in ``status`` (admitted or waiting), clearing what no longer applies."""
     participant.status = status
     participant.offered_until = None
+    participant.offer_key = None
     participant.cancelled_at = None
     participant.cancelled_from = None
     participant.billable_cancellation = False
@@ -344,13 +345,14 @@ def promote(
     """Fill free seats from the waiting list: the first entry that fits, again and again.
 
     Before the cohort's deadline the entry is admitted; after it, the seat is offered until
-    ``offer_days`` after ``at`` (the moment the seat came free; default ``now``).
+    ``offer_days`` after ``at`` (the moment the seat came free; default ``now``), but no later
+    than the start of the seminar. Once the seminar has begun nobody is promoted any more.
     """
     when = at or now
     cohort = register.cohort(cohort_number)
-    if cohort.is_held(when):
+    if when >= cohort.seminar.start:
         return []
-    until = when + timedelta(days=register.programme.offer_days)
+    until = min(when + timedelta(days=register.programme.offer_days), cohort.seminar.start)
     binding = cohort.is_binding(when)
     promotions: list[Promotion] = []
     while True:
@@ -364,6 +366,7 @@ def promote(
             _seat(participant, Status.OFFERED if binding else Status.ADMITTED)
             if binding:
                 participant.offered_until = until
+                participant.offer_key = entry.seq
         promotions.append(
             Promotion(
                 cohort=cohort_number,
@@ -393,6 +396,7 @@ def accept_offer(register: Register, participant_id: int, now: datetime) -> Outc
     offer = offer_of(register, participant_id)
     if offer.until <= now:
         raise RuleError(f"the offer to {_entry_label(register, offer)} ran out")
+    _open_cohort(register, offer.cohort, now)
     for participant in offer.participants:
         _seat(participant, Status.ADMITTED)
     return Outcome(
@@ -409,8 +413,10 @@ def _give_up_offer(register: Register, offer: Offer, at: datetime) -> None:
         participant.cancelled_from = Status.OFFERED
         participant.cancelled_at = at
         participant.offered_until = None
+        participant.offer_key = None
         participant.billable_cancellation = False
     _note_withdrawal(register, offer.directorate, at)
+    _rehome(register, offer.directorate)
 
 
 def decline_offer(register: Register, participant_id: int, now: datetime) -> Outcome:
@@ -449,19 +455,25 @@ def settle(register: Register, now: datetime) -> list[Outcome]:
 
 
 def directorate_move(
-    register: Register, directorate_id: int, target: int, now: datetime
+    register: Register,
+    directorate_id: int,
+    target: int,
+    now: datetime,
+    *,
+    source: int | None = None,
 ) -> tuple[list[Participant], Status]:
     """Who of a directorate would move to ``target``, and whether they would be admitted or
     wait there; a move that is not allowed raises RuleError with the reason.
 
     It takes seats in the target if they are free; a directorate that holds seats is never
-    moved onto a waiting list, a waiting one joins the target's queue at the back.
+    moved onto a waiting list, a waiting one joins the target's queue at the back. ``source``
+    is the cohort whose people move (default: the directorate's own).
     """
     directorate = register.directorate(directorate_id)
     name = municipality_name(register, directorate)
     if not register.is_registered(directorate_id):
         raise RuleError(f"{name}'s registration is cancelled")
-    source = directorate.cohort
+    source = directorate.cohort if source is None else source
     if target == source:
         raise RuleError(f"{name} is already in hold {target}")
     _open_cohort(register, target, now)
@@ -480,19 +492,27 @@ def directorate_move(
 
 
 def move_directorate(
-    register: Register, directorate_id: int, target: int, now: datetime
+    register: Register,
+    directorate_id: int,
+    target: int,
+    now: datetime,
+    *,
+    source: int | None = None,
 ) -> Outcome:
-    """Move a directorate with the people it has in its cohort (see :func:`directorate_move`)."""
-    members, status = directorate_move(register, directorate_id, target, now)
+    """Move a directorate's people in one cohort (its own, by default) to another (see
+    :func:`directorate_move`)."""
+    members, status = directorate_move(register, directorate_id, target, now, source=source)
     directorate = register.directorates[directorate_id]
-    source = directorate.cohort
-    directorate.cohort = target
-    directorate.seq = register.take_seq()
+    source = members[0].cohort
+    if source == directorate.cohort:
+        directorate.cohort = target
+        directorate.seq = register.take_seq()
     for participant in members:
         _bind_if_leaving_binding(register, participant, now)
         participant.cohort = target
         participant.status = status
         participant.seq = register.take_seq()
+    _rehome(register, directorate)
     where = "admitted" if status is Status.ADMITTED else "on the waiting list"
     return Outcome(
         f"{municipality_name(register, directorate)} moved from hold {source} to hold "
@@ -519,6 +539,12 @@ def participant_move(register: Register, participant_id: int, target: int, now: 
     _open_cohort(register, target, now)
     did = participant.directorate_id
     if participant.status is Status.WAITLISTED and _joins_waiting_group(register, did, target):
+        group = delegation(register, did, target).with_status(Status.WAITLISTED)
+        if len(group) + 1 > register.cohort(target).max_participants:
+            raise RuleError(
+                f"{label} cannot join the directorate waiting in hold {target}: "
+                f"it would be larger than the cap"
+            )
         reason: str | None = "the directorate waits there"
     else:
         reason = room_for(register, target, 1, directorate_id=did)
@@ -538,6 +564,7 @@ def move_participant(
     participant.cohort = target
     participant.status = status
     participant.seq = register.take_seq()
+    _rehome(register, register.directorates[participant.directorate_id])
     where = "admitted" if status is Status.ADMITTED else "on the waiting list"
     return Outcome(
         f"{participant_label(register, participant)} moved from hold {source} to hold "
@@ -577,13 +604,18 @@ def directorate_cancellation_terms(
     register: Register, directorate_id: int, now: datetime
 ) -> CancellationTerms:
     """What withdrawing a whole directorate costs: the sum of its people's terms."""
-    directorate = register.directorate(directorate_id)
+    register.directorate(directorate_id)  # an unknown one is an error
     active = [p for p in register.members(directorate_id) if p.status.is_active]
     billable = [p for p in active if cancellation_terms(register, p.id, now).billable]
     if not billable:
+        seated = [p for p in active if p.status is Status.ADMITTED]
+        if not seated:
+            if any(p.status is Status.OFFERED for p in active):
+                return CancellationTerms(False, "free: a seat offer that is declined costs nothing")
+            return CancellationTerms(False, "free: the directorate is on the waiting list")
         deadlines = ", ".join(
             f"hold {n} {_short_date(register.cohort(n).registration_deadline)}"
-            for n in sorted({p.cohort for p in active} or {directorate.cohort})
+            for n in sorted({p.cohort for p in seated})
         )
         return CancellationTerms(False, f"free: before the deadline ({deadlines})")
     seats = len(billable)
@@ -600,6 +632,7 @@ def _cancel_one(register: Register, participant: Participant, now: datetime) -> 
     participant.status = Status.CANCELLED
     participant.cancelled_at = now
     participant.offered_until = None
+    participant.offer_key = None
     participant.billable_cancellation = terms.billable
     return terms.billable
 
@@ -608,6 +641,15 @@ def _note_withdrawal(register: Register, directorate: Directorate, now: datetime
     """A directorate left with nobody is withdrawn as a whole at this moment."""
     if not register.is_registered(directorate.id):
         directorate.cancelled_at = now
+
+
+def _rehome(register: Register, directorate: Directorate) -> None:
+    """A registration belongs where its people are: when nobody of it is left in its own
+    cohort, it moves to the cohort of its earliest remaining person (a directorate whose
+    people were moved one by one is then moved, imported to and written to there)."""
+    active = [p for p in register.members(directorate.id) if p.status.is_active]
+    if active and not any(p.cohort == directorate.cohort for p in active):
+        directorate.cohort = active[0].cohort
 
 
 def _promote_all(register: Register, cohorts: Iterable[int], now: datetime) -> list[Promotion]:
@@ -621,7 +663,9 @@ def cancel_participant(register: Register, participant_id: int, now: datetime) -
     _active(participant, register, now)
     label = participant_label(register, participant)
     billable = _cancel_one(register, participant, now)
-    _note_withdrawal(register, register.directorates[participant.directorate_id], now)
+    directorate = register.directorates[participant.directorate_id]
+    _note_withdrawal(register, directorate, now)
+    _rehome(register, directorate)
     terms = "binding, billable" if billable else "free"
     return Outcome(
         f"{label} cancelled ({terms})",
@@ -689,21 +733,25 @@ def _reinstate(register: Register, people: Sequence[Participant], now: datetime)
     together), else the waiting list at their old place (and say so)."""
     _check_reinstatable(register, people, now)
     directorate = register.directorates[people[0].directorate_id]
-    reasons: dict[int, str] = {}
     cohorts = sorted({p.cohort for p in people})
-    for number in cohorts:
-        here = [p for p in people if p.cohort == number]
-        seated = [p for p in here if _was_seated(p)]
+    seated = {n: [p for p in people if p.cohort == n and _was_seated(p)] for n in cohorts}
+    reasons: dict[int, str] = {}
+    for number, group in seated.items():
         reason = (
-            room_for(register, number, len(seated), directorate_id=directorate.id)
-            if seated
-            else None
+            room_for(register, number, len(group), directorate_id=directorate.id) if group else None
         )
-        for participant in here:
-            back_in_seat = participant in seated and reason is None
-            _seat(participant, Status.ADMITTED if back_in_seat else Status.WAITLISTED)
-        if seated and reason is not None:
-            reasons[number] = f"no room: {reason}"
+        if reason is None:
+            continue
+        if any(p.billable_cancellation for p in group):
+            raise RuleError(
+                f"{municipality_name(register, directorate)}: the seat given up after the "
+                f"deadline has gone to someone else ({reason}); the cancellation stays billed. "
+                "Reinstate when a seat is free"
+            )
+        reasons[number] = f"no room: {reason}"
+    for participant in people:
+        back = participant in seated[participant.cohort] and participant.cohort not in reasons
+        _seat(participant, Status.ADMITTED if back else Status.WAITLISTED)
     directorate.cancelled_at = None
     promotions = _promote_all(register, cohorts, now)
     places = waiting_places(register)
@@ -742,7 +790,9 @@ def reinstate_directorate(register: Register, directorate_id: int, now: datetime
     cancelled = [
         p
         for p in register.members(directorate_id)
-        if p.status is Status.CANCELLED and p.cancelled_at is not None
+        if p.status is Status.CANCELLED
+        and p.cancelled_at is not None
+        and p.details.name != ERASED_NAME  # an erased person's invoice line stays as it is
     ]
     if not cancelled:
         raise RuleError(f"{name} has nobody to reinstate")
@@ -759,43 +809,82 @@ def reinstate_directorate(register: Register, directorate_id: int, now: datetime
 # -- erasure ------------------------------------------------------------------------------------
 
 
-def erase_participant(register: Register, participant_id: int, now: datetime) -> Outcome:
-    """GDPR erasure. A person whose seat is on the invoice (a binding seat, or a cancellation
-    after the deadline) leaves an anonymous record so the invoice stays right; anyone else is
-    removed completely. A seat they held goes to the waiting list. If the person is also their
-    municipality's contact (same e-mail), the contact record loses the personal data too."""
-    participant = register.participant(participant_id)
-    email = participant.details.email.casefold()
-    was_active = participant.status.is_active
-    terms = cancellation_terms(register, participant_id, now)
-    keeps_invoice_line = participant.is_billable and (
-        participant.status is Status.CANCELLED or terms.billable
+def records_of(register: Register, participant_id: int) -> list[int]:
+    """Every record of the person: the ones with their e-mail address (a cancelled earlier
+    registration, a record in another municipality's past), or just this one."""
+    email = register.participant(participant_id).details.email.casefold()
+    if not email:
+        return [participant_id]
+    return sorted(
+        p.id for p in register.participants.values() if p.details.email.casefold() == email
     )
-    if keeps_invoice_line:
-        participant.details = ParticipantDetails(name=ERASED_NAME, field=participant.details.field)
-        if participant.status is Status.ADMITTED:
-            participant.cancelled_from = Status.ADMITTED
-            participant.status = Status.CANCELLED
-            participant.cancelled_at = now
-            participant.billable_cancellation = True
-        summary = "a participant's personal data was erased; the invoice line stays, anonymous"
-    else:
-        del register.participants[participant_id]
-        for other in register.participants.values():
-            if other.replaces == participant_id:
-                other.replaces = None
-            if other.replaced_by == participant_id:
-                other.replaced_by = None
-        summary = "a participant's data was erased"
+
+
+def records_of_municipality(register: Register, code: int) -> list[int]:
+    """Every person any registration of the municipality ever held."""
+    ids = {d.id for d in register.directorates.values() if d.municipality_code == code}
+    return sorted(p.id for p in register.participants.values() if p.directorate_id in ids)
+
+
+def erase_participant(register: Register, participant_id: int, now: datetime) -> Outcome:
+    """GDPR erasure of a person: this record and every other one with their e-mail address."""
+    return erase_people(register, records_of(register, participant_id), now)
+
+
+def erase_people(register: Register, participant_ids: Sequence[int], now: datetime) -> Outcome:
+    """GDPR erasure. A record whose seat is on the invoice (a binding seat, or a cancellation
+    after the deadline) stays as an anonymous line so the invoice stays right; any other is
+    removed completely. Seats they held go to the waiting list, once everyone is erased (so
+    nobody about to be erased is promoted first). A municipality contact with an erased
+    person's e-mail address loses its personal data too."""
+    people = [register.participant(pid) for pid in participant_ids]
+    emails = {p.details.email.casefold() for p in people if p.details.email}
+    freed: set[int] = set()
+    kept = removed = 0
+    for participant in people:
+        if participant.status.is_active:
+            freed.add(participant.cohort)
+        terms = cancellation_terms(register, participant.id, now)
+        keeps_line = participant.is_billable and (
+            participant.status is Status.CANCELLED or terms.billable
+        )
+        if keeps_line:
+            participant.details = ParticipantDetails(
+                name=ERASED_NAME, field=participant.details.field
+            )
+            if participant.status is Status.ADMITTED:
+                participant.cancelled_from = Status.ADMITTED
+                participant.status = Status.CANCELLED
+                participant.cancelled_at = now
+                participant.billable_cancellation = True
+            kept += 1
+        else:
+            del register.participants[participant.id]
+            removed += 1
+    gone = set(participant_ids) - set(register.participants)
+    for other in register.participants.values():
+        if other.replaces in gone:
+            other.replaces = None
+        if other.replaced_by in gone:
+            other.replaced_by = None
+    parts = []
+    if removed:
+        parts.append(f"{removed} record(s) of personal data erased")
+    if kept:
+        parts.append(f"{kept} record(s) made anonymous; their invoice lines stay")
     for contact in register.contacts.values():
-        if email and contact.email.casefold() == email:
+        if contact.email.casefold() in emails:
             contact.name = contact.title = contact.email = contact.notes = ""
-            summary += "; the municipality's contact record was emptied as well"
-    directorate = register.directorates[participant.directorate_id]
-    if was_active:
+            parts.append("a municipality's contact record emptied")
+    for directorate_id in {p.directorate_id for p in people}:
+        directorate = register.directorates[directorate_id]
         _note_withdrawal(register, directorate, now)
-    promotions = _promote_all(register, [participant.cohort], now) if was_active else []
-    return Outcome(summary, promotions=promotions, billable=keeps_invoice_line)
+        _rehome(register, directorate)
+    return Outcome(
+        "; ".join(parts) or "nothing to erase",
+        promotions=_promote_all(register, freed, now),
+        billable=kept > 0,
+    )
 
 
 # -- substitution -------------------------------------------------------------------------------
@@ -821,10 +910,12 @@ def substitute(
         replaces=original.id,
         bound=original.bound,
         offered_until=original.offered_until,
+        offer_key=original.offer_key,
     )
     register.participants[replacement.id] = replacement
     original.status = Status.SUBSTITUTED
     original.offered_until = None
+    original.offer_key = None
     original.replaced_by = replacement.id
     return replacement, Outcome(f"{details.name} takes over from {label} in hold {original.cohort}")
 

@@ -263,7 +263,9 @@ def prepare(
             latest[delivery.recipient] = delivery
     calendars: dict[int, tuple[CalendarFile, str]] = {}
     skipped = {s.casefold() for s in skip}
-    seen: dict[str, str] = {}
+    # The same address twice is a mistake (two municipalities with one contact), unless the
+    # letters are about different cohorts (a municipality with people in two of them).
+    seen: dict[tuple[str, int | None], str] = {}
     letters = [Letter(recipient) for recipient in recipients]
     for letter in letters:
         r = letter.recipient
@@ -285,12 +287,13 @@ def prepare(
             letter.calendar, calendar_text = calendars[recipient.cohort]
         _check(letter, kind)
         email = recipient.email.casefold()
-        if email and email in seen:
+        if email and (email, recipient.cohort) in seen:
             letter.problems.append(
-                f"duplicate recipient: {recipient.email} also gets {seen[email]}'s letter"
+                f"duplicate recipient: {recipient.email} also gets "
+                f"{seen[(email, recipient.cohort)]}'s letter"
             )
         elif email:
-            seen[email] = recipient.label
+            seen[(email, recipient.cohort)] = recipient.label
         if letter.problems:
             letter.state = State.ERROR
             continue

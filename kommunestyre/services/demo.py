@@ -253,7 +253,7 @@ def _contacts(register: Register, rng: random.Random) -> None:
                 (
                     p
                     for p in register.members(directorate.id)
-                    if p.details.field == "kommunaldirektor"
+                    if p.details.field == register.programme.lead_field
                 ),
                 None,
             )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kommunestyre.domain import rules
+from kommunestyre.domain.capacity import open_offers
 from kommunestyre.domain.model import (
     InvoiceDetails,
     Meeting,
@@ -305,11 +306,20 @@ class Registry:
         )  # fmt: skip
 
     def move_directorate(
-        self, directorate_id: int, rev: int, cohort: int, *, dry_run: bool = False
+        self,
+        directorate_id: int,
+        rev: int,
+        cohort: int,
+        *,
+        source: int | None = None,
+        dry_run: bool = False,
     ) -> Result:
+        """Move a directorate's people in ``source`` (default: its own cohort) to ``cohort``."""
         return self._act(
             "move", "directorate", directorate_id, rev,
-            lambda register, now: rules.move_directorate(register, directorate_id, cohort, now),
+            lambda register, now: rules.move_directorate(
+                register, directorate_id, cohort, now, source=source
+            ),
             dry_run=dry_run, involved=lambda register: _member_ids(register, directorate_id),
         )  # fmt: skip
 
@@ -367,6 +377,38 @@ class Registry:
             dry_run=dry_run, involved=lambda register: _offer_ids(register, participant_id),
         )  # fmt: skip
 
+    def answer_offers(
+        self,
+        directorate_id: int,
+        rev: int,
+        *,
+        accept: bool,
+        cohort: int | None = None,
+        dry_run: bool = False,
+    ) -> Result:
+        """A municipality answers every seat offer it holds (in one cohort, or in all)."""
+
+        def answer(register: Register, now: datetime) -> rules.Outcome:
+            offers = [
+                o
+                for o in open_offers(register, cohort)
+                if o.directorate.id == directorate_id
+            ]  # fmt: skip
+            if not offers:
+                name = rules.municipality_name(register, register.directorate(directorate_id))
+                raise RuleError(f"{name} holds no seat offer")
+            rule = rules.accept_offer if accept else rules.decline_offer
+            outcomes = [rule(register, o.participants[0].id, now) for o in offers]
+            return rules.Outcome(
+                "; ".join(o.summary for o in outcomes),
+                promotions=[p for o in outcomes for p in o.promotions],
+            )
+
+        return self._act(
+            "offer", "directorate", directorate_id, rev, answer, dry_run=dry_run,
+            involved=lambda register: _member_ids(register, directorate_id),
+        )  # fmt: skip
+
     def substitute(
         self, participant_id: int, rev: int, details: ParticipantDetails, *, dry_run: bool = False
     ) -> Result:
@@ -387,42 +429,37 @@ class Registry:
         return _result(outcome, participant_id)
 
     def erase_participant(self, participant_id: int, rev: int, *, dry_run: bool = False) -> Result:
-        """GDPR erasure: the person is removed from the register and from the history's text."""
+        """GDPR erasure of a person: every record with their e-mail address leaves the register
+        (or stays as an anonymous invoice line), the history's text and the backups."""
         with self._change(dry_run=dry_run) as change:
             change.expect("participant", participant_id, rev)
-            outcome = self._erase(change, [participant_id])
+            outcome = self._erase(change, rules.records_of(change.register, participant_id))
         if not dry_run:
             self.database.drop_backups()
         return _result(outcome, dry_run=dry_run)
 
     def erase_directorate(self, directorate_id: int, rev: int, *, dry_run: bool = False) -> Result:
-        """GDPR erasure of everybody registered for a municipality (its invoice contact too)."""
+        """GDPR erasure of everybody a municipality ever registered (its invoice contacts too)."""
         with self._change(dry_run=dry_run) as change:
             change.expect("directorate", directorate_id, rev)
             register = change.register
-            people = [p.id for p in register.members(directorate_id)]
-            directorate = register.directorate(directorate_id)
-            directorate.invoice = directorate.invoice._replace(contact_name="", contact_email="")
-            outcome = self._erase(change, people)
-            outcome.summary = (
-                f"{rules.municipality_name(register, directorate)}: {len(people)} "
-                f"participant(s) erased ({outcome.summary})"
-            )
+            code = register.directorate(directorate_id).municipality_code
+            for directorate in register.directorates.values():
+                if directorate.municipality_code == code:
+                    directorate.invoice = directorate.invoice._replace(
+                        contact_name="", contact_email=""
+                    )
+            outcome = self._erase(change, rules.records_of_municipality(register, code))
+            outcome.summary = f"{by_code(code).name}: {outcome.summary}"
         if not dry_run:
             self.database.drop_backups()
         return _result(outcome, directorate_id, dry_run=dry_run)
 
     def _erase(self, change: Change, participant_ids: Sequence[int]) -> rules.Outcome:
-        summaries: list[str] = []
-        promotions: list[rules.Promotion] = []
         for pid in participant_ids:
-            email = change.register.participant(pid).details.email
-            outcome = rules.erase_participant(change.register, pid, change.now)
-            change.forget_in_history(pid, email)
-            summaries.append(outcome.summary)
-            promotions += outcome.promotions
-        summary = "; ".join(dict.fromkeys(summaries)) + " (and the backups that held it)"
-        outcome = rules.Outcome(summary, promotions=promotions)
+            change.forget_in_history(pid, change.register.participant(pid).details.email)
+        outcome = rules.erase_people(change.register, participant_ids, change.now)
+        outcome.summary += " (and the backups that held it)"
         change.log("erase", "; ".join(outcome.lines()), participants=_promoted_ids(outcome))
         return outcome
 

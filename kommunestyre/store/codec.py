@@ -216,6 +216,7 @@ def encode_participant(p: Participant) -> Doc:
         "rev": p.rev,
         "bound": p.bound,
         "offered_until": _time(p.offered_until),
+        "offer_key": p.offer_key,
         "cancelled_from": None if p.cancelled_from is None else p.cancelled_from.value,
     }
 
@@ -249,6 +250,7 @@ def decode_participant(doc: Doc) -> Participant:
         doc.get("rev", 0),
         doc.get("bound", False),
         None if offered is None else datetime.fromisoformat(offered),
+        doc["offer_key"],
         None if cancelled_from is None else _STATUS[cancelled_from],
     )
 

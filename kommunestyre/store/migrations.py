@@ -30,11 +30,12 @@ def _add_contacts_and_ledger(tables: Tables) -> None:
 
 
 def _seat_offers(tables: Tables) -> None:
-    """2 -> 3: seat offers and reinstatement. Participants gain ``offered_until`` and
-    ``cancelled_from``; a directorate's status is no longer stored (it follows from its
-    people's); the programme gains ``offer_days`` (7)."""
+    """2 -> 3: seat offers and reinstatement. Participants gain ``offered_until``,
+    ``offer_key`` and ``cancelled_from``; a directorate's status is no longer stored (it
+    follows from its people's); the programme gains ``offer_days`` (7)."""
     for doc in tables.get("participants", {}).values():
         doc.setdefault("offered_until", None)
+        doc.setdefault("offer_key", None)
         doc.setdefault("cancelled_from", None)
     for doc in tables.get("directorates", {}).values():
         doc.pop("status", None)

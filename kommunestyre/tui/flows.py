@@ -107,14 +107,18 @@ class Flows:
         directorate_id: int,
         details: ParticipantDetails | None = None,
         error: KommunestyreError | None = None,
+        *,
+        cohort: int | None = None,
     ) -> None:
+        """One more person for a directorate, in ``cohort`` (default: its own)."""
         directorate = self.register.directorate(directorate_id)
         name = by_code(directorate.municipality_code).name
-        heading = f"New member for {name} (hold {directorate.cohort})"
+        number = directorate.cohort if cohort is None else cohort
+        heading = f"New member for {name} (hold {number})"
         self._form(
             ParticipantForm(heading, self.register.programme.fields, details, error=error),
-            lambda typed: self.registry.add_participant(directorate_id, typed),
-            lambda typed, e: self.add_member(directorate_id, typed, e),
+            lambda typed: self.registry.add_participant(directorate_id, typed, number),
+            lambda typed, e: self.add_member(directorate_id, typed, e, cohort=number),
         )
 
     def edit_invoice(
@@ -132,20 +136,51 @@ class Flows:
             lambda typed, e: self.edit_invoice(directorate_id, typed, e),
         )
 
-    def move_directorate(self, directorate_id: int) -> None:
+    def move_directorate(self, directorate_id: int, source: int | None = None) -> None:
+        """Move a directorate's people in ``source`` (default: its own cohort) elsewhere."""
         directorate = self.register.directorate(directorate_id)
         rev = directorate.rev
-        heading = f"Move {by_code(directorate.municipality_code).name} and its members to"
+        number = directorate.cohort if source is None else source
+        name = by_code(directorate.municipality_code).name
+        heading = f"Move {name}'s members in hold {number} to"
         now = self.app.snapshot.now
         modal = ChooseCohortModal(
             heading,
             self.register,
             now,
-            directorate.cohort,
-            lambda n: rules.directorate_move(self.register, directorate_id, n, now)[1],
+            number,
+            lambda n: rules.directorate_move(self.register, directorate_id, n, now, source=number)[
+                1
+            ],
         )
         self._form(
-            modal, lambda target: self.registry.move_directorate(directorate_id, rev, target)
+            modal,
+            lambda target: self.registry.move_directorate(
+                directorate_id, rev, target, source=number
+            ),
+        )
+
+    def answer_offers(self, directorate_id: int, cohort: int, *, accept: bool) -> None:
+        """The municipality answers the seat offers it holds in ``cohort``."""
+        directorate = self.register.directorate(directorate_id)
+        name = by_code(directorate.municipality_code).name
+        if accept:
+            text = (
+                f"{name} takes up the seats offered in hold {cohort}?\nThe deadline has "
+                "passed: from now on the registration is binding and the seats are billed."
+            )
+            modal = ConfirmModal("Accept the seat offer", text, yes="Accept")
+        else:
+            text = (
+                f"{name} declines the seats offered in hold {cohort}?\nDeclining is free; "
+                "the seats are offered to the next on the waiting list."
+            )
+            modal = ConfirmModal("Decline the seat offer", text, yes="Decline", danger=True)
+        self._confirm(
+            modal,
+            lambda: self.registry.answer_offers(
+                directorate_id, directorate.rev, accept=accept, cohort=cohort
+            ),
         )
 
     def cancel_directorate(self, directorate_id: int) -> None:

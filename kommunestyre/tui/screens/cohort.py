@@ -301,7 +301,7 @@ class CohortScreen(BaseScreen):
         if directorate is None:
             self.app.bell()
             return
-        self.kapp.flows.add_member(directorate.id)
+        self.kapp.flows.add_member(directorate.id, cohort=self.number)
 
     def action_edit_invoice(self) -> None:
         directorate = self.selected_directorate()
@@ -311,7 +311,7 @@ class CohortScreen(BaseScreen):
     def action_move_directorate(self) -> None:
         directorate = self.selected_directorate()
         if directorate is not None:
-            self.kapp.flows.move_directorate(directorate.id)
+            self.kapp.flows.move_directorate(directorate.id, self.number)
 
     def action_cancel_directorate(self) -> None:
         directorate = self.selected_directorate()
@@ -323,11 +323,11 @@ class CohortScreen(BaseScreen):
         if directorate is not None:
             self.kapp.flows.reinstate_directorate(directorate.id)
 
-    def _offer(self) -> int | None:
-        """The participant whose seat offer the selected row holds (one of them)."""
+    def _with_offer(self, accept: bool) -> None:
+        """The selected directorate answers the seat offers it holds in this cohort."""
         directorate = self.selected_directorate()
         if directorate is None or self.shown is None:
-            return None
+            return
         offers = [
             o for o in open_offers(self.shown.register, self.number)
             if o.directorate.id == directorate.id
@@ -335,15 +335,11 @@ class CohortScreen(BaseScreen):
         if not offers:
             self.app.bell()
             self.notify("The selected directorate holds no seat offer here.", timeout=4)
-            return None
-        return offers[0].participants[0].id
+            return
+        self.kapp.flows.answer_offers(directorate.id, self.number, accept=accept)
 
     def action_accept_offer(self) -> None:
-        participant_id = self._offer()
-        if participant_id is not None:
-            self.kapp.flows.accept_offer(participant_id)
+        self._with_offer(accept=True)
 
     def action_decline_offer(self) -> None:
-        participant_id = self._offer()
-        if participant_id is not None:
-            self.kapp.flows.decline_offer(participant_id)
+        self._with_offer(accept=False)

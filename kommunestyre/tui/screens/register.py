@@ -59,7 +59,7 @@ def _status_text(participant: Participant, places: dict[int, int]) -> str:
     if participant.status is Status.WAITLISTED:
         return f"waiting #{places.get(participant.id, 0)}"
     if participant.status is Status.OFFERED and participant.offered_until is not None:
-        return f"offered → {participant.offered_until:%d.%m}"
+        return f"offered {participant.offered_until:%d.%m}"
     if participant.status is Status.CANCELLED and participant.billable_cancellation:
         return "cancelled, billed"
     return participant.status.value
