@@ -23,7 +23,7 @@ from kommunestyre.services.setup import init_database
 from kommunestyre.store.database import Database
 from kommunestyre.store.repository import Repository
 from tests.conftest import EARLY, person, register_team
-from tests.domain.test_rules import FULL_TEN, after_deadline, fill
+from tests.domain.test_rules import FULL_TEN, OTHER_TEN, after_deadline, fill
 
 
 def team(register: Register, name: str):  # type: ignore[no-untyped-def]
@@ -130,8 +130,7 @@ def test_the_people_of_a_directorate_in_another_cohort_can_be_moved_together(
 def test_a_waiting_person_cannot_join_a_group_past_the_cap(register: Register) -> None:
     fill(register, cohort=2)  # hold 2 full
     big = register_team(register, "Aarhus", 2, 40)  # waits there as a group of 40
-    for name in ("Randers", "Viborg", "Skive", "Herning", "Holstebro", "Silkeborg", "Horsens",
-                 "Skanderborg", "Favrskov", "Syddjurs"):  # fmt: skip
+    for name in OTHER_TEN:
         register_team(register, name, 1, 4)  # hold 1 full
     helper, _ = rules.add_participant(register, big.id, person(), EARLY, cohort_number=1)
     assert helper.status is Status.WAITLISTED

@@ -19,6 +19,11 @@ FULL_TEN = ["Kolding", "Vejle", "Fredericia", "Middelfart", "Haderslev",
             "Aabenraa", "Sønderborg", "Esbjerg", "Odense", "Svendborg"]  # fmt: skip
 
 
+#: Ten more, none of them in FULL_TEN (nor Aarhus or Randers, which the tests register).
+OTHER_TEN = ["Viborg", "Skive", "Herning", "Holstebro", "Silkeborg", "Horsens", "Skanderborg",
+             "Favrskov", "Syddjurs", "Norddjurs"]  # fmt: skip
+
+
 def fill(register: Register, cohort: int = 1, size: int = 4) -> None:
     """Ten directorates of ``size``: with 4 each, hold 1 is exactly full (10/10, 40/40)."""
     for name in FULL_TEN:
@@ -275,18 +280,7 @@ def test_move_into_a_full_cohort_joins_the_back_of_its_queue(
 ) -> None:
     fill(register, cohort=2)
     register_team(register, "Aarhus", 2, 2)  # first in hold 2's queue
-    for name in (
-        "Viborg",
-        "Skive",
-        "Herning",
-        "Holstebro",
-        "Silkeborg",
-        "Horsens",
-        "Skanderborg",
-        "Favrskov",
-        "Syddjurs",
-        "Norddjurs",
-    ):
+    for name in OTHER_TEN:
         register_team(register, name, 1, 4)  # hold 1 full
     odense = register_team(register, "Randers", 1, 2)  # waits in hold 1
     outcome = rules.move_directorate(register, odense.id, 2, now)
@@ -333,18 +327,7 @@ def test_a_waiting_person_moved_into_a_full_cohort_waits_there(
     fill(register, cohort=1)
     aarhus = register_team(register, "Aarhus", 1, 2)  # waits in hold 1
     one = register.members(aarhus.id)[0]
-    for name in (
-        "Randers",
-        "Viborg",
-        "Skive",
-        "Herning",
-        "Holstebro",
-        "Silkeborg",
-        "Horsens",
-        "Skanderborg",
-        "Favrskov",
-        "Syddjurs",
-    ):
+    for name in OTHER_TEN:
         register_team(register, name, 2, 4)  # hold 2 full
     outcome = rules.move_participant(register, one.id, 2, now)
     assert outcome.admitted is False and one.status is Status.WAITLISTED and one.cohort == 2
