@@ -7,6 +7,7 @@ next to the field.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
@@ -26,18 +27,42 @@ from kommunestyre.errors import InvalidRecord, ValidationError
 MAX_TEXT = 200
 MAX_NOTE = 2000
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+def _unsafe(text: str, *, lines: bool = False) -> str | None:
+    """What is wrong with the characters of ``text``, if anything.
+
+    Refused everywhere: control characters (C0 and C1; a terminal reads some as commands),
+    line and paragraph separators, invisible format characters (bidirectional overrides that
+    reverse what is shown, zero-width spaces, soft hyphens; the emoji joiner is fine) and
+    broken characters (lone surrogates). ``lines`` allows line breaks (notes).
+    """
+    for char in text:
+        if lines and char == "\n":
+            continue
+        category = unicodedata.category(char)
+        if category == "Cs":
+            return "contains a broken character"
+        if category in ("Cc", "Zl", "Zp"):
+            if char in "\r\n\u2028\u2029" and not lines:
+                return "must be one line"
+            return f"contains a control character (U+{ord(char):04X})"
+        if category == "Cf" and char != "\u200d":
+            return f"contains an invisible formatting character (U+{ord(char):04X})"
+    return None
+
+
 _LOCAL_PART = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
 def clean_text(value: str, field: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
-    """Trim a one-line text; refuse line breaks and control characters."""
-    text = (value or "").strip()
+    """Trim a one-line text (NFC, so "Å" is one letter however it was typed); refuse line
+    breaks, control and invisible formatting characters."""
+    text = unicodedata.normalize("NFC", (value or "").strip())
     if required and not text:
         raise ValidationError(field, "must not be empty")
-    if _CONTROL.search(text):
-        raise ValidationError(field, "must be one line without control characters")
+    problem = _unsafe(text)
+    if problem:
+        raise ValidationError(field, problem)
     if len(text) > limit:
         raise ValidationError(field, f"is too long ({len(text)} characters, at most {limit})")
     return text
@@ -45,9 +70,10 @@ def clean_text(value: str, field: str, *, required: bool = False, limit: int = M
 
 def clean_note(value: str, field: str) -> str:
     """A free note: several lines are fine, other control characters are not."""
-    text = (value or "").strip().replace("\r\n", "\n")
-    if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text):
-        raise ValidationError(field, "contains control characters")
+    text = unicodedata.normalize("NFC", (value or "").strip().replace("\r\n", "\n"))
+    problem = _unsafe(text, lines=True)
+    if problem:
+        raise ValidationError(field, problem)
     if len(text) > MAX_NOTE:
         raise ValidationError(field, f"is too long ({len(text)} characters, at most {MAX_NOTE})")
     return text
@@ -64,11 +90,18 @@ def validate_email(value: str, field: str = "email", *, required: bool = True) -
         if required:
             raise ValidationError(field, "an e-mail address is required")
         return ""
-    if _CONTROL.search(text) or " " in text:
-        raise ValidationError(field, f"{text!r} contains spaces or control characters")
+    problem = _unsafe(text)
+    if problem or " " in text:
+        raise ValidationError(field, f"{text!r} {problem or 'contains spaces'}")
     if text.count("@") != 1:
         raise ValidationError(field, f"{text!r} is not an e-mail address (one @ is needed)")
     local, domain = text.split("@")
+    if local and not local.isascii():
+        raise ValidationError(
+            field,
+            f"{text!r}: letters like æ, ø, å before the @ are refused by most mail servers; "
+            "ask for the address they use for mail from outside",
+        )
     if not local or len(local) > 64 or not _LOCAL_PART.match(local):
         raise ValidationError(field, f"{text!r}: the part before @ is not valid")
     domain = domain.lower()

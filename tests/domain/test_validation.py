@@ -189,7 +189,7 @@ def test_invoice_validation() -> None:
     "email", ["anne@aarhus\u00ad.dk", "anne@aarhus\uff0edk", "anne@aar\u200bhus.dk"]
 )
 def test_look_alike_domains_are_refused(email: str) -> None:
-    with pytest.raises(ValidationError, match="invisible or look-alike"):
+    with pytest.raises(ValidationError, match=r"invisible|look-alike"):
         validate_email(email)
 
 
