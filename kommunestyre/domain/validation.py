@@ -27,6 +27,7 @@ from kommunestyre.errors import InvalidRecord, ValidationError
 MAX_TEXT = 200
 MAX_NOTE = 2000
 
+
 def _unsafe(text: str, *, lines: bool = False) -> str | None:
     """What is wrong with the characters of ``text``, if anything.
 

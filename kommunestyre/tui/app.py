@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from kommunestyre.errors import ConflictError, KommunestyreError
@@ -29,6 +30,7 @@ from kommunestyre.tui.screens.networks import NetworksScreen
 from kommunestyre.tui.screens.overview import OverviewScreen
 from kommunestyre.tui.screens.pricing import PricingScreen
 from kommunestyre.tui.screens.register import RegisterScreen
+from kommunestyre.tui.widgets.plain import printable
 
 if TYPE_CHECKING:
     from kommunestyre.services.letters import LetterService
@@ -90,6 +92,20 @@ class KommunestyreApp(App[None]):
     def on_mount(self) -> None:
         self.switch_mode("overview")
         self.set_interval(self.poll_seconds, self.check_for_changes)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text: it quotes names, notes and file names."""
+        super().notify(
+            printable(message), title=title, severity=severity, timeout=timeout, markup=False
+        )
 
     # -- data ----------------------------------------------------------------------------------
 

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from kommunestyre.domain.capacity import headcount
 from kommunestyre.domain.model import Register, Status
 from kommunestyre.errors import KommunestyreError
 from kommunestyre.formats import short_range
+from kommunestyre.tui.widgets.plain import Plain
 
 
 class ChooseCohortModal(ModalScreen[int | None]):
@@ -64,9 +65,9 @@ class ChooseCohortModal(ModalScreen[int | None]):
             )
             options.append(Option(label, id=str(cohort.number), disabled=not allowed))
         with Vertical(classes="dialog"):
-            yield Static(self.heading, classes="dialog-title")
+            yield Plain(self.heading, classes="dialog-title")
             yield OptionList(*options, id="cohorts")
-            yield Static("a number or enter: move · esc: cancel", classes="note")
+            yield Plain("a number or enter: move · esc: cancel", classes="note")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Label, Static, TextArea
+from textual.widgets import TextArea
 
 from kommunestyre.clock import local
 from kommunestyre.domain.model import Cohort, Meeting, Venue
@@ -19,6 +19,7 @@ from kommunestyre.formats import short_date
 from kommunestyre.services.registry import CohortSettings
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import Check, FormField
+from kommunestyre.tui.widgets.plain import Plain, PlainLabel
 
 #: Where the domain's schedule errors are shown in this form.
 _ERROR_FIELDS = {
@@ -86,8 +87,8 @@ class CohortForm(FormModal[CohortSettings]):
         c = self.cohort
         s, f = c.seminar, c.followup
         with VerticalScroll(classes="dialog wide", id=self.FORM_ID):
-            yield Static(f"Hold {c.number}: settings", classes="dialog-title")
-            yield Static("12-12 seminar", classes="section-title")
+            yield Plain(f"Hold {c.number}: settings", classes="dialog-title")
+            yield Plain("12-12 seminar", classes="section-title")
             for name, label, value, check in (
                 ("seminar.start_date", "Starts on", short_date(s.start.date()), parse_day),
                 ("seminar.start_time", "at", _clock_text(s.start), parse_clock),
@@ -96,7 +97,7 @@ class CohortForm(FormModal[CohortSettings]):
             ):
                 yield FormField(label, name, self._value(name, value), check=_parsing(check, name))
             yield from self._venue_fields("seminar", s.venue)
-            yield Static("Follow-up day", classes="section-title")
+            yield Plain("Follow-up day", classes="section-title")
             for name, label, value, check in (
                 ("followup.date", "Date", short_date(f.start.date()), parse_day),
                 ("followup.start_time", "From", _clock_text(f.start), parse_clock),
@@ -104,7 +105,7 @@ class CohortForm(FormModal[CohortSettings]):
             ):
                 yield FormField(label, name, self._value(name, value), check=_parsing(check, name))
             yield from self._venue_fields("followup", f.venue)
-            yield Static("Registration and capacity", classes="section-title")
+            yield Plain("Registration and capacity", classes="section-title")
             deadline = short_date(c.registration_deadline)
             yield FormField(
                 "Deadline",
@@ -133,7 +134,7 @@ class CohortForm(FormModal[CohortSettings]):
                 ),
             ):
                 yield FormField(label, name, self._value(name, value), check=number)
-            yield Label("Themes, one per line", classes="sub-label")
+            yield PlainLabel("Themes, one per line", classes="sub-label")
             yield TextArea(self._value("themes", "\n".join(c.themes)), id="themes", compact=True)
             yield from self.compose_buttons()
 

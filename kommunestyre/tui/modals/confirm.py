@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button
+
+from kommunestyre.tui.widgets.plain import Plain
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -24,8 +26,8 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.text, id="confirm-text")
+            yield Plain(self.title_text, classes="dialog-title")
+            yield Plain(self.text, id="confirm-text")
             with Horizontal(classes="buttons"):
                 yield Button(
                     f"{self.yes} (y)",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from kommunestyre.domain.model import MunicipalityContact
 from kommunestyre.domain.validation import clean_note, clean_text, validate_email
 from kommunestyre.errors import KommunestyreError
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField, SelectField
+from kommunestyre.tui.widgets.plain import Plain
 
 DECLINED_OPTIONS = [("No: invite them", False), ("Yes: leave them out of invitations", True)]
 
@@ -28,8 +28,8 @@ class ContactForm(FormModal[MunicipalityContact]):
     def compose(self) -> ComposeResult:
         c = self.contact
         with Vertical(classes="dialog", id=self.FORM_ID):
-            yield Static(self.heading, classes="dialog-title")
-            yield Static(
+            yield Plain(self.heading, classes="dialog-title")
+            yield Plain(
                 "Invitations go to this person. Every field may stay empty until you send one.",
                 classes="note",
             )

@@ -11,13 +11,13 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from kommunestyre.errors import KommunestyreError, ValidationError
 from kommunestyre.letters import PASSWORD_ENV
 from kommunestyre.letters.delivery import DeliveryError, SmtpSettings, check_target
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField, SelectField
+from kommunestyre.tui.widgets.plain import Plain
 
 FORMATS = [(".eml: a file per letter", "eml"), ("mbox: one mailbox file", "mbox")]
 SECURITY_OPTIONS = [
@@ -77,10 +77,10 @@ class ExportForm(FormModal[tuple[str, Path]]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id=self.FORM_ID):
-            yield Static(self.heading, classes="dialog-title")
+            yield Plain(self.heading, classes="dialog-title")
             yield SelectField("Format", "format", FORMATS, self.fmt)
             yield FormField("Folder", "folder", str(self.folder), check=_folder)
-            yield Static(
+            yield Plain(
                 "A new or empty folder; a manifest.csv lists every letter. What is exported "
                 "counts as delivered.",
                 classes="note",
@@ -115,7 +115,7 @@ class SendForm(FormModal[tuple[SmtpSettings, str | None]]):
         s = self.settings
         from_env = bool(os.environ.get(PASSWORD_ENV))
         with Vertical(classes="dialog", id=self.FORM_ID):
-            yield Static(self.heading, classes="dialog-title")
+            yield Plain(self.heading, classes="dialog-title")
             yield FormField(
                 "SMTP server",
                 "host",
@@ -136,7 +136,7 @@ class SendForm(FormModal[tuple[SmtpSettings, str | None]]):
                 placeholder=f"empty: ${PASSWORD_ENV}" if from_env else "never stored",
             )
             yield FormField("Letters/minute", "rate", _number(s.per_minute), check=_rate)
-            yield Static(
+            yield Plain(
                 "Certificates are always checked. One failed letter does not stop the rest.",
                 classes="note",
             )

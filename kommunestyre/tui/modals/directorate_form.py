@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,6 +31,7 @@ from kommunestyre.errors import KommunestyreError, ValidationError
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.modals.invoice_form import invoice_fields
 from kommunestyre.tui.widgets.form import FormField, SelectField
+from kommunestyre.tui.widgets.plain import Plain, plain
 
 
 @dataclass(slots=True)
@@ -46,7 +48,7 @@ class MemberBlock(Vertical):
     """One member's fields, numbered in the order shown."""
 
     def __init__(
-        self, number: int, details: ParticipantDetails, fields: Sequence[tuple[str, str]]
+        self, number: int, details: ParticipantDetails, fields: Sequence[tuple[Text, str]]
     ) -> None:
         super().__init__(classes="member")
         self.number = number
@@ -56,7 +58,7 @@ class MemberBlock(Vertical):
     def compose(self) -> ComposeResult:
         d, n = self.details, self.number
         with Horizontal(classes="member-head"):
-            yield Static(f"Member {n}", classes="member-title")
+            yield Plain(f"Member {n}", classes="member-title")
             yield Button("Remove", classes="remove-member", compact=True)
         yield FormField("Name", f"members.{n}.name", d.name, check=require_name)
         yield FormField(
@@ -101,7 +103,7 @@ class DirectorateForm(FormModal[DirectorateDraft]):
         self.register = register
         self.now = now
         fields = register.programme.fields
-        self.field_options = [(f.label, f.key) for f in fields]
+        self.field_options = [(plain(f.label), f.key) for f in fields]
         self.draft = draft or DirectorateDraft(
             members=[ParticipantDetails(name="", title="Kommunaldirektør", field=fields[0].key)]
         )
@@ -112,7 +114,7 @@ class DirectorateForm(FormModal[DirectorateDraft]):
         names = [m.name for m in all_municipalities()]
         cohorts = [(f"Hold {c.number}", c.number) for c in self.register.programme.cohorts]
         with VerticalScroll(classes="dialog wide", id=self.FORM_ID):
-            yield Static("Add a directorate", classes="dialog-title")
+            yield Plain("Add a directorate", classes="dialog-title")
             yield FormField(
                 "Municipality",
                 "municipality",
@@ -121,10 +123,10 @@ class DirectorateForm(FormModal[DirectorateDraft]):
                 suggester=SuggestFromList(names, case_sensitive=False),
                 placeholder="type a name or code",
             )
-            yield Static(id="municipality-info", classes="note")
+            yield Plain(id="municipality-info", classes="note")
             yield SelectField("Cohort", "cohort", cohorts, d.cohort)
-            yield Static(id="admission", classes="admission")
-            yield Static("Invoice", classes="section-title")
+            yield Plain(id="admission", classes="admission")
+            yield Plain("Invoice", classes="section-title")
             yield from invoice_fields(d.invoice)
             with Vertical(id="members"):
                 for details in d.members:

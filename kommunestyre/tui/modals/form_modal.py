@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Static
 
 from kommunestyre.errors import KommunestyreError
 from kommunestyre.tui.widgets.form import FormField, mark_errors
+from kommunestyre.tui.widgets.plain import Plain
 
 ResultT = TypeVar("ResultT")
 
@@ -34,7 +35,7 @@ class FormModal(ModalScreen[ResultT | None], Generic[ResultT]):
         self.error = error
 
     def compose_buttons(self, *extra: Button) -> ComposeResult:
-        yield Static(id="form-error", classes="form-error")
+        yield Plain(id="form-error", classes="form-error")
         with Horizontal(classes="buttons"):
             yield from extra
             yield Button(f"{self.SAVE_LABEL} (ctrl+s)", id="save", variant="primary", compact=True)

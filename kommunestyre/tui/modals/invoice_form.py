@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from kommunestyre.domain.model import InvoiceDetails
 from kommunestyre.domain.validation import clean_text, validate_cvr, validate_ean, validate_email
 from kommunestyre.errors import KommunestyreError
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField
+from kommunestyre.tui.widgets.plain import Plain
 
 
 def invoice_fields(invoice: InvoiceDetails) -> list[FormField]:
@@ -49,7 +49,7 @@ class InvoiceForm(FormModal[InvoiceDetails]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id=self.FORM_ID):
-            yield Static(self.heading, classes="dialog-title")
+            yield Plain(self.heading, classes="dialog-title")
             yield from invoice_fields(self.invoice)
             yield from self.compose_buttons()
 

@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from kommunestyre.formats import short_date
+from kommunestyre.tui.widgets.plain import Plain
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
@@ -47,9 +47,9 @@ class LedgerScreen(ModalScreen[None]):
         stale = sum(1 for line in self.lines if line.state == "stale")
         title = f"Ledger: {len(self.lines)} delivered letter(s), {stale} stale (esc closes)"
         with Vertical(classes="dialog wide", id="ledger"):
-            yield Static(title, classes="dialog-title")
+            yield Plain(title, classes="dialog-title")
             yield VirtualTable(COLUMNS, id="ledger-table")
-            yield Static(EXPLAIN, classes="note")
+            yield Plain(EXPLAIN, classes="note")
 
     def on_mount(self) -> None:
         keys, rows, kinds = [], [], []

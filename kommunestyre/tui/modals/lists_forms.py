@@ -16,6 +16,7 @@ from textual.widgets import Button, Select, Static
 from kommunestyre.errors import KommunestyreError, ValidationError
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField, SelectField
+from kommunestyre.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
     from kommunestyre.services.registry import ImportReport, Registry
@@ -100,7 +101,7 @@ class ImportForm(FormModal[ImportRequest]):
     def compose(self) -> ComposeResult:
         r = self.request
         with Vertical(classes="dialog wide", id=self.FORM_ID):
-            yield Static("Import registrations from a sheet", classes="dialog-title")
+            yield Plain("Import registrations from a sheet", classes="dialog-title")
             yield FormField("Sheet", "file", str(r.path) if r else "", check=_sheet,
                             placeholder="~/Downloads/tilmelding.xlsx")  # fmt: skip
             yield FormField("Hold", "cohort", str(r.cohort or "") if r else "", check=_cohort,
@@ -109,7 +110,7 @@ class ImportForm(FormModal[ImportRequest]):
                             ", ".join(map(str, r.exclude)) if r else "", check=_rows,
                             placeholder="e.g. 5, 9")  # fmt: skip
             with VerticalScroll(id="import-report"):
-                yield Static(
+                yield Plain(
                     "ctrl+r checks the sheet and shows what each row would do; nothing is saved "
                     "until you import.",
                     id="import-report-text",
@@ -217,7 +218,7 @@ class ExportListForm(FormModal[ListRequest]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id=self.FORM_ID):
-            yield Static("Write a list", classes="dialog-title")
+            yield Plain("Write a list", classes="dialog-title")
             yield SelectField("List", "kind", LIST_OPTIONS, self.kind)
             yield SelectField(
                 "Hold",
@@ -232,7 +233,7 @@ class ExportListForm(FormModal[ListRequest]):
                 [("Semicolons, decimal comma (Danish Excel)", False), ("Commas", True)],
                 False,
             )
-            yield Static(
+            yield Plain(
                 "The file name decides the format: .xlsx, .csv or .md. The file holds personal "
                 "data and is readable only by you.",
                 classes="note",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Label, SelectionList, Static
+from textual.widgets import SelectionList
 
 from kommunestyre.domain.model import ParticipantDetails, ProfessionalField
 from kommunestyre.domain.validation import (
@@ -19,6 +19,7 @@ from kommunestyre.domain.validation import (
 from kommunestyre.errors import KommunestyreError
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField, SelectField
+from kommunestyre.tui.widgets.plain import Plain, PlainLabel, plain
 
 
 class ParticipantForm(FormModal[ParticipantDetails]):
@@ -44,9 +45,9 @@ class ParticipantForm(FormModal[ParticipantDetails]):
     def compose(self) -> ComposeResult:
         d = self.details
         with VerticalScroll(classes="dialog", id=self.FORM_ID):
-            yield Static(self.heading, classes="dialog-title")
+            yield Plain(self.heading, classes="dialog-title")
             if self.note:
-                yield Static(self.note, classes="note")
+                yield Plain(self.note, classes="note")
             yield FormField("Name", "name", d.name, check=require_name)
             yield FormField(
                 "Title",
@@ -55,10 +56,12 @@ class ParticipantForm(FormModal[ParticipantDetails]):
                 check=lambda v: clean_text(v, "title"),
                 placeholder="e.g. Kommunaldirektør",
             )
-            yield SelectField("Field", "field", [(f.label, f.key) for f in self.fields], d.field)
-            yield Label("Also in the networks of", classes="sub-label")
+            yield SelectField(
+                "Field", "field", [(plain(f.label), f.key) for f in self.fields], d.field
+            )
+            yield PlainLabel("Also in the networks of", classes="sub-label")
             yield SelectionList[str](
-                *((f.label, f.key, f.key in d.extra_fields) for f in self.fields),
+                *((plain(f.label), f.key, f.key in d.extra_fields) for f in self.fields),
                 id="extra-fields",
                 compact=True,
             )

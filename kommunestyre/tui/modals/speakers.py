@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, OptionList
 
 from kommunestyre.domain.model import Role, Speaker
 from kommunestyre.domain.validation import clean_text, require_name
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField, SelectField
+from kommunestyre.tui.widgets.plain import Plain
 
 
 def _line(speaker: Speaker) -> str:
@@ -37,7 +38,7 @@ class SpeakerForm(FormModal[Speaker]):
     def compose(self) -> ComposeResult:
         s = self.speaker
         with Vertical(classes="dialog", id=self.FORM_ID):
-            yield Static("Speaker or moderator", classes="dialog-title")
+            yield Plain("Speaker or moderator", classes="dialog-title")
             yield FormField("Name", "name", s.name, check=require_name)
             yield FormField("Title", "title", s.title, check=lambda v: clean_text(v, "title"))
             yield FormField(
@@ -75,9 +76,9 @@ class SpeakersModal(ModalScreen[list[Speaker] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Static(f"Hold {self.number}: speakers and moderators", classes="dialog-title")
+            yield Plain(f"Hold {self.number}: speakers and moderators", classes="dialog-title")
             yield OptionList(id="speaker-list")
-            yield Static(
+            yield Plain(
                 "a: add · e/enter: edit · x/delete: remove · ctrl+s: save · esc: cancel",
                 classes="note",
             )

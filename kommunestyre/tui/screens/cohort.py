@@ -26,23 +26,25 @@ from kommunestyre.domain.pricing import directorate_bill
 from kommunestyre.formats import WEEKDAYS, clock_time, short_date
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import BaseScreen
+from kommunestyre.tui.widgets.plain import Plain, PlainTable
 
 
 def _when(moment: datetime) -> str:
     return f"{WEEKDAYS[moment.weekday()]} {short_date(moment.date())} {clock_time(moment)}"
 
 
-def schedule_text(cohort: Cohort) -> str:
+def schedule_text(cohort: Cohort) -> Text:
     s, f = cohort.seminar, cohort.followup
-    return (
-        f"[b]12-12 seminar[/]  {_when(s.start)} to {_when(s.end)}\n"
-        f"               {s.venue.one_line()}\n"
-        f"[b]Follow-up day[/]  {_when(f.start)}-{f.end:%H.%M}\n"
-        f"               {f.venue.one_line()}\n"
-        f"[b]Deadline[/]       {short_date(cohort.registration_deadline)} "
-        "(binding after this day)\n"
-        f"[b]Capacity[/]       {cohort.min_directorates}-{cohort.max_directorates} directorates, "
-        f"at most {cohort.max_participants} participants"
+    return Text.assemble(
+        ("12-12 seminar", "bold"),
+        f"  {_when(s.start)} to {_when(s.end)}\n               {s.venue.one_line()}\n",
+        ("Follow-up day", "bold"),
+        f"  {_when(f.start)}-{f.end:%H.%M}\n               {f.venue.one_line()}\n",
+        ("Deadline", "bold"),
+        f"       {short_date(cohort.registration_deadline)} (binding after this day)\n",
+        ("Capacity", "bold"),
+        f"       {cohort.min_directorates}-{cohort.max_directorates} directorates, "
+        f"at most {cohort.max_participants} participants",
     )
 
 
@@ -148,12 +150,12 @@ class CohortScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="cohort-body"):
-            yield Static(id="cohort-title", classes="screen-title")
-            yield Static(id="schedule")
-            yield Static(id="people")
-            yield DataTable(id="directorates", cursor_type="row", zebra_stripes=True)
+            yield Plain(id="cohort-title", classes="screen-title")
+            yield Plain(id="schedule")
+            yield Plain(id="people")
+            yield PlainTable(id="directorates", cursor_type="row", zebra_stripes=True)
             with Vertical(id="members-box"):
-                yield Static(id="members")
+                yield Plain(id="members")
 
     def on_mount(self) -> None:
         table = self.query_one("#directorates", DataTable)
@@ -176,7 +178,7 @@ class CohortScreen(BaseScreen):
         row = next(r for r in headcount(register, snapshot.now) if r.cohort.number == cohort.number)
         count = row.count
         self.query_one("#cohort-title", Static).update(
-            f"[b]Hold {cohort.number}[/] · {row.status.value}"
+            Text(f"Hold {cohort.number}", "bold") + f" · {row.status.value}"
             f"{' · AT RISK' if row.at_risk else ''} · "
             f"{count.directorates}/{cohort.max_directorates}"
             f" directorates · {count.participants}/{cohort.max_participants} participants · "

@@ -12,6 +12,7 @@ from kommunestyre.domain.model import MunicipalityContact, Register
 from kommunestyre.domain.municipalities import all_municipalities
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
+from kommunestyre.tui.widgets.plain import Plain
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
@@ -82,7 +83,7 @@ class ContactsScreen(BaseScreen):
                 STATUS_OPTIONS, value="", allow_blank=False, id="filter-status", compact=True
             )
         yield VirtualTable(COLUMNS, id="contacts")
-        yield Static(id="count", classes="status-line")
+        yield Plain(id="count", classes="status-line")
 
     def on_mount(self) -> None:
         self.table.focus()

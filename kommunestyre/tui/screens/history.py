@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Static
 
 from kommunestyre.formats import short_date
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import BaseScreen
+from kommunestyre.tui.widgets.plain import Plain
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
@@ -23,7 +23,7 @@ class HistoryScreen(BaseScreen):
     PURPOSE = "Every change ever saved, newest first: when, by which user account, and what."
 
     def compose_body(self) -> ComposeResult:
-        yield Static("History, newest first", classes="screen-title")
+        yield Plain("History, newest first", classes="screen-title")
         yield VirtualTable(COLUMNS, id="history")
 
     def show(self, snapshot: Snapshot) -> None:

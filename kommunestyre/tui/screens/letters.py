@@ -26,6 +26,7 @@ from kommunestyre.letters.catalogue import LETTERS, Filters, letter_kind
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.modals.confirm import ConfirmModal
 from kommunestyre.tui.screens.base import BaseScreen
+from kommunestyre.tui.widgets.plain import Plain, plain
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
@@ -139,13 +140,13 @@ class LettersScreen(BaseScreen):
                 [("All fields", "")], value="", allow_blank=False, id="letter-field", compact=True
             )
             yield Select([("", "")], value="", allow_blank=False, id="letter-status", compact=True)
-        yield Static(id="preflight", classes="status-line")
+        yield Plain(id="preflight", classes="status-line")
         with Horizontal(id="letter-body"):
             yield VirtualTable(COLUMNS, id="recipients")
             with VerticalScroll(id="preview"):
-                yield Static(id="preview-text")
+                yield Plain(id="preview-text")
         with Horizontal(id="job"):
-            yield Static(id="job-label")
+            yield Plain(id="job-label")
             yield ProgressBar(id="job-progress", show_eta=False)
 
     def on_mount(self) -> None:
@@ -154,7 +155,7 @@ class LettersScreen(BaseScreen):
             [("All cohorts", 0), *((f"Hold {c.number}", c.number) for c in programme.cohorts)]
         )
         self.query_one("#letter-field", Select).set_options(
-            [("All fields", ""), *((f.label, f.key) for f in programme.fields)]
+            [("All fields", ""), *((plain(f.label), f.key) for f in programme.fields)]
         )
         self._set_statuses()
         self.query_one("#job").display = False

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from kommunestyre.domain.model import Register, Status
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
+from kommunestyre.tui.widgets.plain import Plain, PlainTable
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
@@ -48,8 +49,8 @@ class NetworksScreen(BaseScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Admitted participants per field and cohort", classes="screen-title")
-        yield DataTable(id="network-counts", cursor_type="row", zebra_stripes=True)
+        yield Plain("Admitted participants per field and cohort", classes="screen-title")
+        yield PlainTable(id="network-counts", cursor_type="row", zebra_stripes=True)
         yield VirtualTable(COLUMNS, id="network-members")
 
     def action_focus_list(self) -> None:

@@ -14,6 +14,7 @@ from kommunestyre.services import headcount
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import BaseScreen
 from kommunestyre.tui.widgets.cohort_panel import CohortPanel
+from kommunestyre.tui.widgets.plain import Plain
 
 
 class OverviewScreen(BaseScreen):
@@ -40,7 +41,7 @@ class OverviewScreen(BaseScreen):
         with Grid(id="cohort-grid"):
             for number in numbers:
                 yield CohortPanel(number)
-        yield Static(id="totals")
+        yield Plain(id="totals")
 
     def show(self, snapshot: Snapshot) -> None:
         register = snapshot.register

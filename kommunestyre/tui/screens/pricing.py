@@ -17,6 +17,7 @@ from kommunestyre.domain.pricing import (
 from kommunestyre.formats import money, percent
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
+from kommunestyre.tui.widgets.plain import Plain, PlainTable
 
 AMOUNT_COLUMNS = ("Seats", "Late canc.", "Excl. VAT", "VAT", "Incl. VAT")
 
@@ -42,9 +43,9 @@ class PricingScreen(BaseScreen):
     )
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="price-line", classes="screen-title")
-        yield DataTable(id="cohort-prices", cursor_type="row", zebra_stripes=True)
-        yield DataTable(id="municipality-prices", cursor_type="row", zebra_stripes=True)
+        yield Plain(id="price-line", classes="screen-title")
+        yield PlainTable(id="cohort-prices", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="municipality-prices", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.query_one("#cohort-prices", DataTable).add_columns("Cohort", *AMOUNT_COLUMNS)

@@ -19,6 +19,7 @@ from kommunestyre.domain.rules import ERASED_NAME
 from kommunestyre.formats import short_date
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
+from kommunestyre.tui.widgets.plain import Plain, plain
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
@@ -239,8 +240,8 @@ class RegisterScreen(BaseScreen):
                 STATUS_OPTIONS, value="", allow_blank=False, id="filter-status", compact=True
             )
         yield VirtualTable(COLUMNS, id="participants")
-        yield Static(id="count", classes="status-line")
-        yield Static(id="detail", classes="detail")
+        yield Plain(id="count", classes="status-line")
+        yield Plain(id="detail", classes="detail")
 
     def on_mount(self) -> None:
         programme = self.kapp.snapshot.register.programme
@@ -248,7 +249,7 @@ class RegisterScreen(BaseScreen):
             [("All cohorts", 0), *((f"Hold {c.number}", c.number) for c in programme.cohorts)]
         )
         self.query_one("#filter-field", Select).set_options(
-            [("All fields", ""), *((f.label, f.key) for f in programme.fields)]
+            [("All fields", ""), *((plain(f.label), f.key) for f in programme.fields)]
         )
         self.query_one(VirtualTable).focus()
 

@@ -13,6 +13,7 @@ from kommunestyre.domain.capacity import Headcount
 from kommunestyre.formats import short_date, short_range
 from kommunestyre.services.headcount import warnings
 from kommunestyre.tui.widgets.capacity_bar import CapacityBar
+from kommunestyre.tui.widgets.plain import Plain
 
 
 class CohortPanel(Vertical, can_focus=True):
@@ -28,12 +29,12 @@ class CohortPanel(Vertical, can_focus=True):
         self.number = number
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="schedule")
+        yield Plain(classes="schedule")
         yield CapacityBar("Dir.", id="dir-bar")
         yield CapacityBar("People", id="people-bar")
-        yield Static(classes="queue")
-        yield Static(classes="warnings")
-        yield Static(classes="names")
+        yield Plain(classes="queue")
+        yield Plain(classes="warnings")
+        yield Plain(classes="names")
 
     def show(self, row: Headcount, now: datetime, municipalities: list[str]) -> None:
         cohort, count = row.cohort, row.count

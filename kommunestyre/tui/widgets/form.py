@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.suggester import Suggester
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Select, Static
 
 from kommunestyre.errors import InvalidRecord, KommunestyreError, ValidationError
+from kommunestyre.tui.widgets.plain import Plain, PlainLabel
 
 Check = Callable[[str], object]
 
@@ -67,7 +69,7 @@ class FormField(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield Label(self.label)
+            yield PlainLabel(self.label)
             yield Input(
                 self.initial,
                 placeholder=self.placeholder,
@@ -78,7 +80,7 @@ class FormField(Vertical):
                 compact=True,
                 id=f"input-{self.field_name.replace('.', '-')}",
             )
-        yield Static(classes="error")
+        yield Plain(classes="error")
 
     @property
     def input(self) -> Input:
@@ -121,7 +123,7 @@ class SelectField(Horizontal):
     """
 
     def __init__(
-        self, label: str, name: str, options: Iterable[tuple[str, object]], value: object
+        self, label: str, name: str, options: Iterable[tuple[str | Text, object]], value: object
     ) -> None:
         super().__init__(id=f"field-{name}", classes="form-field")
         self.label = label
@@ -130,7 +132,7 @@ class SelectField(Horizontal):
         self.field_name = name
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label)
+        yield PlainLabel(self.label)
         yield Select(
             self.options,
             value=self.initial,

@@ -22,6 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from kommunestyre.tui.widgets.plain import printable
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -223,7 +225,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def _line(self, cells: Sequence[str], style: Style) -> Strip:
         segments = []
         for index, column, _, width in self._layout():
-            text = cells[index] if index < len(cells) else ""
+            text = printable(cells[index]).replace("\n", " ") if index < len(cells) else ""
             if cell_len(text) > width:
                 text = set_cell_size(text, width - 1) + "…"
             text = text.rjust(width) if column.align_right else set_cell_size(text, width)

@@ -1,0 +1,111 @@
+"""User text is data: the hostile corpus in every place the app shows text, and no way to show
+text that is not plain.
+
+The database here is filled past the validators (as a hand edit or an older version could),
+so every screen meets markup, control characters, bidirectional overrides and very long text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+
+from kommunestyre.domain.model import Speaker
+from kommunestyre.store.database import Database
+from kommunestyre.store.repository import Repository
+from kommunestyre.tui.modals.help import HelpScreen
+from kommunestyre.tui.widgets.virtual_table import VirtualTable
+from tests.conftest import EARLY
+from tests.tui.conftest import SIZE, AppFactory
+
+TUI = Path(__file__).resolve().parents[2] / "kommunestyre" / "tui"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "hostile" / "strings.json"
+
+
+def hostile_values() -> list[str]:
+    """The shared corpus (when present) and the project's own cases; JSON-storable ones."""
+    values = ["Ole [/] Hansen", "[@click=app.quit]Klik her[/]", "[b]fed", "Ole \x1b[31mRød"]
+    if CORPUS.exists():
+        values += [entry["text"] for entry in json.loads(CORPUS.read_text("utf-8"))]
+    return [v for v in dict.fromkeys(values) if not re.search(r"[\ud800-\udfff]", v)]
+
+
+def test_the_app_shows_text_only_through_plain_widgets() -> None:
+    """Static, Label and DataTable read strings as markup; the app uses the plain ones."""
+    allowed = {"widgets/plain.py", "screens/base.py"}  # base: the fixed navigation line
+    for path in TUI.rglob("*.py"):
+        rel = str(path.relative_to(TUI))
+        source = path.read_text("utf-8")
+        assert "markup=True" not in source, rel
+        if rel in allowed:
+            continue
+        for widget in ("Static", "Label", "DataTable"):
+            assert not re.search(rf"(?<![\w.]){widget}\(", source), f"{rel} makes a {widget}"
+
+
+@pytest.fixture
+def hostile_db(demo_db: Path) -> Path:
+    values = hostile_values()
+    repository = Repository(Database(demo_db))
+    with repository.change() as change:
+        register = change.register
+        for i, p in enumerate(sorted(register.participants.values(), key=lambda p: p.id)):
+            value = values[i % len(values)]
+            p.details = p.details._replace(name=value, title=value, needs=value, notes=value)
+        for i, d in enumerate(register.directorates.values()):
+            value = values[(i + 7) % len(values)]
+            d.invoice = d.invoice._replace(reference=value, contact_name=value, ean=value[:13])
+        for i, c in enumerate(register.contacts.values()):
+            c.name = c.notes = values[(i + 3) % len(values)]
+        for i, cohort in enumerate(register.programme.cohorts):
+            value = values[(i + 11) % len(values)]
+            cohort.seminar.venue.name = value
+            cohort.themes = [value]
+            cohort.speakers = [Speaker(value, value, value, topic=value)]
+        change.log("hostile", values[0])
+    return demo_db
+
+
+async def test_every_screen_survives_the_corpus(make_app: AppFactory, hostile_db: Path) -> None:
+    app = make_app(hostile_db, EARLY)
+    async with app.run_test(size=SIZE) as pilot:
+        for key in "12345678":
+            await pilot.press(key)
+            await pilot.pause()
+            for table in app.screen.query(VirtualTable):
+                table.focus()
+                for _ in range(min(len(table.rows), 12)):  # rows highlighted in turn
+                    await pilot.press("down")
+            for table in app.screen.query(DataTable):
+                table.focus()
+                for _ in range(min(table.row_count, 12)):
+                    await pilot.press("down")
+            await pilot.pause()
+            assert app.is_running, f"screen {key} ended the app"
+        await pilot.press("3")
+        for _ in range(4):
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        help_text = str(app.screen.text)
+        assert "  ]          Next hold" in help_text  # a key that is a markup character
+        await pilot.press("escape")
+        await pilot.press("2")
+        await pilot.press("e")  # the edit form with hostile values in every field
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
+        # shown as typed: the planted action is text, not a link
+        await pilot.press("slash")
+        app.screen.query_one("#filter").value = "klik her"
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = str(app.screen.query_one("#detail").render())
+        assert "[@click=app.quit]Klik her[/]" in detail
