@@ -105,13 +105,9 @@ def _cmd_app(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _cohort_number(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a cohort number (1, 2, ...)") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a cohort number (1, 2, ...)")
-    return number
+    from kommunestyre.cli_register import cohort_number  # stdlib only at import time
+
+    return cohort_number(text)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kommunestyre.cli_register import cohort_number
 from kommunestyre.letters import PASSWORD_ENV  # a constant: loads nothing else
 
 if TYPE_CHECKING:
@@ -34,7 +35,9 @@ def add_commands(commands: argparse._SubParsersAction, db_option: argparse.Argum
     selection.add_argument(
         "letter", help="invitation, confirmation, waitlist, practical or followup"
     )
-    selection.add_argument("--cohort", type=int, metavar="N", help="only recipients in hold N")
+    selection.add_argument(
+        "--cohort", type=cohort_number, metavar="N", help="only recipients in hold N"
+    )
     selection.add_argument("--field", metavar="KEY", help="only participants of this field")
     selection.add_argument("--status", help="which recipients (see `letters list`)")
     selection.add_argument(

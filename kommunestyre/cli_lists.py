@@ -9,6 +9,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kommunestyre.cli_register import cohort_number
+
 if TYPE_CHECKING:
     from kommunestyre.cli import Context
     from kommunestyre.services.registry import ImportReport
@@ -18,10 +20,11 @@ LIST_KINDS = ("participants", "networks", "invoices", "contacts")
 
 
 def _row_numbers(text: str) -> list[int]:
-    try:
-        return [int(part) for part in text.replace(" ", "").split(",") if part]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: row numbers separated by commas") from None
+    parts = [part for part in text.replace(" ", "").split(",") if part]
+    if not all(p.isascii() and p.isdigit() and len(p) <= 7 for p in parts):
+        shown = text if len(text) <= 30 else text[:30] + "…"
+        raise argparse.ArgumentTypeError(f"{shown!r}: row numbers separated by commas")
+    return [int(part) for part in parts]
 
 
 def add_commands(commands: argparse._SubParsersAction, db_option: argparse.ArgumentParser) -> None:
@@ -34,7 +37,7 @@ def add_commands(commands: argparse._SubParsersAction, db_option: argparse.Argum
     )
     importing.add_argument("file", nargs="?", help="the sheet (.csv or .xlsx)")
     importing.add_argument(
-        "--cohort", type=int, metavar="N", help="hold N for rows without a hold column"
+        "--cohort", type=cohort_number, metavar="N", help="hold N for rows without a hold column"
     )
     importing.add_argument("--dry-run", action="store_true", help="report, save nothing")
     importing.add_argument(
@@ -60,7 +63,7 @@ def add_commands(commands: argparse._SubParsersAction, db_option: argparse.Argum
     export.add_argument(
         "--out", required=True, metavar="FILE", help="FILE.csv, FILE.xlsx or FILE.md"
     )
-    export.add_argument("--cohort", type=int, metavar="N", help="only hold N")
+    export.add_argument("--cohort", type=cohort_number, metavar="N", help="only hold N")
     export.add_argument("--field", metavar="KEY", help="only this professional field")
     export.add_argument(
         "--comma", action="store_true", help="CSV with commas and decimal points (default: ;)"

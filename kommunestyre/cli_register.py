@@ -37,7 +37,9 @@ def add_commands(commands: argparse._SubParsersAction, db_option: argparse.Argum
         return parser
 
     move = command("move", "move a participant or a directorate to another cohort", _move)
-    move.add_argument("--to", type=int, required=True, metavar="N", help="the cohort (hold) number")
+    move.add_argument(
+        "--to", type=cohort_number, required=True, metavar="N", help="the cohort (hold) number"
+    )
     command(
         "cancel", "cancel a registration (says whether it is free or binding)", _cancel, ask=True
     )
@@ -55,6 +57,14 @@ def add_commands(commands: argparse._SubParsersAction, db_option: argparse.Argum
 
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
+
+
+def cohort_number(text: str) -> int:
+    """``--to N``, ``--cohort N``: digits 0-9, from 1 (never a traceback on "²" or a huge one)."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 3 or int(text) < 1:
+        shown = text if len(text) <= 12 else text[:12] + "…"
+        raise argparse.ArgumentTypeError(f"{shown!r} is not a cohort number (1, 2, ...)")
+    return int(text)
 
 
 def _registry(ctx: Context, args: argparse.Namespace) -> Registry:

@@ -87,6 +87,8 @@ def find_municipality(text: str | int) -> Municipality:
     if not cleaned:
         raise ValidationError("municipality", "a municipality is required")
     if cleaned.isascii() and cleaned.isdigit():
+        if len(cleaned) > 3:
+            raise ValidationError("municipality", f"{cleaned[:12]!r}… is not a municipality code")
         return by_code(int(cleaned))
     found = _index().get(spelling_key(cleaned))
     if found is not None:
@@ -94,4 +96,5 @@ def find_municipality(text: str | int) -> Municipality:
     names = [m.name for m in all_municipalities()]
     close = difflib.get_close_matches(cleaned.title(), names, n=3, cutoff=0.6)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
-    raise ValidationError("municipality", f"{cleaned!r} is not a Danish municipality{hint}")
+    shown = repr(cleaned) if len(cleaned) <= 40 else repr(cleaned[:37]) + "…"
+    raise ValidationError("municipality", f"{shown} is not a Danish municipality{hint}")

@@ -80,6 +80,25 @@ def clean_note(value: str, field: str) -> str:
     return text
 
 
+def quoted(value: object, limit: int = 40) -> str:
+    """A value for an error message: quoted, and cut short if it is long."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 2] + "…" + text[-1]
+
+
+def parse_whole(
+    value: str, field: str, *, low: int = 0, high: int = 999_999_999, what: str = "a whole number"
+) -> int:
+    """A whole number typed as digits 0-9 (not ², １ or ٣), between ``low`` and ``high``."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)):
+        raise ValidationError(field, f"{quoted(text)} is not {what}")
+    number = int(text)
+    if not low <= number <= high:
+        raise ValidationError(field, f"{number} is not {what} (from {low} to {high})")
+    return number
+
+
 def require_name(value: str, field: str = "name") -> str:
     return clean_text(value, field, required=True)
 
@@ -279,22 +298,26 @@ def validate_invoice(invoice: InvoiceDetails) -> InvoiceDetails:
 def parse_day(value: str, field: str) -> date:
     """A date as a Dane types it: ``24.02.2027``, ``24-02-2027`` or ISO ``2027-02-24``."""
     text = (value or "").strip()
-    match = re.fullmatch(r"(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})", text)
+    match = re.fullmatch(r"(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})", text, re.ASCII)
     try:
         if match:
             return date(int(match[3]), int(match[2]), int(match[1]))
+        if not text.isascii():
+            raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(field, f"{text!r} is not a date (write it like 24.02.2027)") from None
+        raise ValidationError(
+            field, f"{quoted(text)} is not a date (write it like 24.02.2027)"
+        ) from None
 
 
 def parse_clock(value: str, field: str) -> time:
     """A time of day: ``12.00``, ``12:00`` or ``9.30``."""
     text = (value or "").strip()
-    match = re.fullmatch(r"(\d{1,2})[.:](\d{2})", text)
+    match = re.fullmatch(r"(\d{1,2})[.:](\d{2})", text, re.ASCII)
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         return time(int(match[1]), int(match[2]))
-    raise ValidationError(field, f"{text!r} is not a time of day (write it like 12.00)")
+    raise ValidationError(field, f"{quoted(text)} is not a time of day (write it like 12.00)")
 
 
 def validate_schedule(seminar: Meeting, followup: Meeting, deadline: date) -> None:

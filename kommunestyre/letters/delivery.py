@@ -43,6 +43,7 @@ class Outgoing:
     letter: Letter
     message: bytes
     message_id: str
+    to: str  # the recipient's address as SMTP needs it (the domain in ASCII)
 
 
 def build_messages(batch: Batch, programme: Programme) -> list[Outgoing]:
@@ -59,8 +60,9 @@ def build_messages(batch: Batch, programme: Programme) -> list[Outgoing]:
     for letter in batch.outgoing:
         recipient = letter.recipient
         message_id = factory.message_id()
+        to = address(recipient.name, recipient.email)
         message = factory.build(
-            address(recipient.name, recipient.email),
+            to,
             letter.subject,
             letter.text,
             letter.html,
@@ -68,7 +70,7 @@ def build_messages(batch: Batch, programme: Programme) -> list[Outgoing]:
             batch.made_at,
             message_id,
         )
-        outgoing.append(Outgoing(letter, message, message_id))
+        outgoing.append(Outgoing(letter, message, message_id, to.addr_spec))
     return outgoing
 
 
@@ -322,10 +324,10 @@ def send(
             started = time.monotonic()
             try:
                 try:
-                    smtp.sendmail(sender, [item.letter.recipient.email], item.message)
+                    smtp.sendmail(sender, [item.to], item.message)
                 except smtplib.SMTPServerDisconnected:
                     smtp = _connect(settings, password)  # one new connection, then give up
-                    smtp.sendmail(sender, [item.letter.recipient.email], item.message)
+                    smtp.sendmail(sender, [item.to], item.message)
             except smtplib.SMTPRecipientsRefused as error:
                 reasons = "; ".join(
                     f"{c} {m.decode(errors='replace')}" for c, m in error.recipients.values()

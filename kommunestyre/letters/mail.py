@@ -30,7 +30,7 @@ HTML_MARK = "KSHTMLPLACEHOLDER"
 
 # Line breaks of every kind, other control characters, and RFC 2047 encoded-words typed in by
 # hand ("=?utf-8?q?...?=") which a mail client would decode into something else entirely.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?", re.ASCII)
 
 
@@ -43,11 +43,28 @@ def check_header(value: str, what: str) -> str:
     return value
 
 
+def ascii_email(email: str, what: str = "recipient") -> str:
+    """The address as mail servers and headers need it: a domain with æ, ø, å in its ASCII
+    (IDNA) form, ``aase@xn--hje-taastrup-1cb.dk``. A local part with such letters needs a
+    server that offers SMTPUTF8, which kommunestyre does not rely on: it is refused."""
+    local, _, domain = email.partition("@")
+    if not local.isascii():
+        raise ValidationError(
+            f"{what} e-mail",
+            f"{email!r}: letters like æ, ø, å before the @ cannot be sent by most mail servers",
+        )
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        raise ValidationError(f"{what} e-mail", f"{email!r}: the domain is not valid") from None
+
+
 def address(name: str, email: str, what: str = "recipient") -> Address:
-    """An ``Address`` from checked parts; raises ValidationError naming what is wrong."""
+    """An ``Address`` from checked parts (the domain in ASCII); raises ValidationError naming
+    what is wrong."""
     check_header(name, f"{what} name")
     check_header(email, f"{what} e-mail")
-    local, _, domain = email.partition("@")
+    local, _, domain = ascii_email(email, what).partition("@")
     try:
         return Address(display_name=name, username=local, domain=domain)
     except (ValueError, IndexError) as error:

@@ -23,7 +23,7 @@ from kommunestyre.domain.model import (
     Register,
 )
 from kommunestyre.domain.municipalities import Municipality, find_municipality
-from kommunestyre.domain.validation import validate_invoice, validate_participant
+from kommunestyre.domain.validation import parse_whole, validate_invoice, validate_participant
 from kommunestyre.errors import InvalidRecord, KommunestyreError, RuleError, ValidationError
 from kommunestyre.lists.sheets import MAX_CELL, Sheet
 
@@ -166,9 +166,11 @@ def _cohort(text: str, default: int | None, register: Register) -> int | None:
     if not text:
         return default
     numbers = [c.number for c in register.programme.cohorts]
-    if not text.isdigit() or int(text) not in numbers:
-        raise ValidationError("cohort", f"{text!r} is not a cohort (1-{max(numbers)})")
-    return int(text)
+    known = ", ".join(str(n) for n in numbers)
+    number = parse_whole(text, "cohort", what=f"a cohort ({known})")
+    if number not in numbers:
+        raise ValidationError("cohort", f"{number} is not a cohort ({known})")
+    return number
 
 
 def _read_row(

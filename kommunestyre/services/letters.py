@@ -21,6 +21,7 @@ from kommunestyre.letters.delivery import (
     send,
 )
 from kommunestyre.letters.ledger import Delivery, load_with_ledger, read_ledger, record
+from kommunestyre.letters.mail import ascii_email
 from kommunestyre.store.repository import Repository
 
 TEMPLATES_ENV = "KOMMUNESTYRE_TEMPLATES"
@@ -111,7 +112,7 @@ class LetterService:
             outgoing,
             settings.checked(),
             password,
-            programme.coordinator.email,
+            ascii_email(programme.coordinator.email, "sender"),
             record=lambda deliveries: self._record(
                 batch, deliveries, f"sent via {settings.address}"
             ),

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Select, Static
 
+from kommunestyre.domain.validation import parse_whole
 from kommunestyre.errors import KommunestyreError, ValidationError
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField, SelectField
@@ -40,16 +41,13 @@ def _sheet(value: str) -> Path:
 def _cohort(value: str) -> int | None:
     if not value.strip():
         return None
-    if not value.strip().isdigit():
-        raise ValidationError("cohort", "a cohort number, or empty")
-    return int(value)
+    return parse_whole(value, "cohort", low=1, high=99, what="a cohort number, or empty")
 
 
 def _rows(value: str) -> tuple[int, ...]:
     parts = [p for p in value.replace(" ", "").split(",") if p]
-    if not all(p.isdigit() for p in parts):
-        raise ValidationError("exclude", "row numbers separated by commas, e.g. 5, 9")
-    return tuple(int(p) for p in parts)
+    what = "row numbers separated by commas, e.g. 5, 9"
+    return tuple(parse_whole(p, "exclude", high=9_999_999, what=what) for p in parts)
 
 
 def report_text(report: ImportReport) -> Text:
