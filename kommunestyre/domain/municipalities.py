@@ -87,7 +87,7 @@ def find_municipality(text: str | int) -> Municipality:
     if not cleaned:
         raise ValidationError("municipality", "a municipality is required")
     if cleaned.isascii() and cleaned.isdigit():
-        if len(cleaned) > 3:
+        if len(cleaned) > 4:  # "0751" is Aarhus too
             raise ValidationError("municipality", f"{cleaned[:12]!r}… is not a municipality code")
         return by_code(int(cleaned))
     found = _index().get(spelling_key(cleaned))

@@ -25,7 +25,7 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from kommunestyre.clock import Clock, system_clock
-from kommunestyre.domain import rules
+from kommunestyre.domain import integrity, rules
 from kommunestyre.domain.model import Directorate, Participant, Programme, Register
 from kommunestyre.errors import ConflictError, CorruptDatabase
 from kommunestyre.store import codec
@@ -121,7 +121,9 @@ class _RecordMemo:
 class Change:
     """One transaction's working copy of the register."""
 
-    def __init__(self, db: TinyDB, now: datetime, user: str, memo: _RecordMemo) -> None:
+    def __init__(
+        self, db: TinyDB, now: datetime, user: str, memo: _RecordMemo, where: object = "database"
+    ) -> None:
         self.db = db
         self.now = now
         self.user = user
@@ -150,6 +152,7 @@ class Change:
             next_participant_id=self._counters["participant"],
             next_seq=self._counters["seq"],
         )
+        _check_whole(where, self.register)
         self._states = {"directorates": directorate_states, "participants": participant_states}
         self._history: list[dict[str, Any]] = []
         self._forget: set[int] = set()
@@ -287,6 +290,16 @@ class Change:
             self.db.table("history").insert_multiple(self._history)
 
 
+def _check_whole(where: object, register: Register) -> None:
+    """Refuse a register whose records do not hang together (see domain.integrity)."""
+    found = integrity.problems(register)
+    if found:
+        raise CorruptDatabase(
+            f"{where} holds records kommunestyre cannot use: {'; '.join(found)}. It was left "
+            "untouched; correct the file or copy a backup (.bak1) over it"
+        )
+
+
 def _decode_register(tables: Tables) -> Register:
     cohorts = [codec.decode_cohort(doc) for doc in tables["cohorts"].values()]
     contacts = {int(k): codec.decode_contact(d) for k, d in tables["contacts"].items()}
@@ -349,6 +362,7 @@ class Repository:
         tables = self.database.read()
         with gc_paused(), unreadable_is_corrupt(self.database.path):
             register = _decode_register(tables)
+        _check_whole(self.database.path, register)
         rules.settle(register, self.clock())
         return register, Database.generation(tables)
 
@@ -378,6 +392,7 @@ class Repository:
         tables = self.database.read()
         with gc_paused(), unreadable_is_corrupt(self.database.path):
             register = _decode_register(tables)
+        _check_whole(self.database.path, register)
         rules.settle(register, self.clock())
         return register, _ledger_of(tables, letter)
 
@@ -409,7 +424,7 @@ class Repository:
         try:
             with self.database.transaction() as db:
                 with unreadable_is_corrupt(self.database.path):
-                    change = Change(db, self.clock(), self.user, self._memo)
+                    change = Change(db, self.clock(), self.user, self._memo, self.database.path)
                 yield change
                 if dry_run:
                     raise _Discard

@@ -16,6 +16,7 @@ import gc
 import os
 import secrets
 import shutil
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -58,8 +59,30 @@ def _corrupt(path: Path, reason: str) -> CorruptDatabase:
     return CorruptDatabase(f"{path} {reason}; it was left untouched{hint}")
 
 
+#: A programme of 10,000 participants is about 4 MB; a database many times larger than any
+#: real one is refused before it is read into memory.
+MAX_SIZE = 256 * 1024 * 1024
+
+
 def read_json(path: Path) -> dict[str, Any]:
-    """The file's tables, or a clear error for a missing or damaged file."""
+    """The file's tables, or a clear error for a missing, damaged or impossible file.
+
+    Only a regular file is opened: a device (``/dev/zero``) would be read until memory runs
+    out, and a named pipe would wait for a writer forever.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise DatabaseNotFound(f"{path} does not exist") from None
+    except OSError as error:
+        raise DatabaseError(f"{path} cannot be read: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DatabaseError(f"{path} is not a regular file (a device, a pipe or a folder)")
+    if info.st_size > MAX_SIZE:
+        raise DatabaseError(
+            f"{path} is {info.st_size // (1024 * 1024)} MB, far larger than any programme "
+            "database; it was not read"
+        )
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
