@@ -12,10 +12,12 @@ import hashlib
 import os
 import pickle
 import re
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 
 from jinja2 import Template, TemplateError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
@@ -25,6 +27,7 @@ from kommunestyre.domain.validation import validate_email
 from kommunestyre.errors import ValidationError
 from kommunestyre.letters.calendar import CalendarFile, calendar_key, cohort_calendar
 from kommunestyre.letters.catalogue import Filters, LetterKind, Recipient, value_at
+from kommunestyre.letters.environment import TooCostly, render_bounded
 from kommunestyre.letters.ledger import Delivery
 from kommunestyre.letters.mail import address, check_header
 from kommunestyre.store.storage import gc_paused
@@ -94,15 +97,34 @@ def _tidy(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", text.strip()) + "\n"
 
 
-def template_problem(error: Exception) -> str:
-    if isinstance(error, UndefinedError):
-        return f"template error: {error.message}"  # names the variable: "'x' is undefined"
-    if isinstance(error, SecurityError):
-        return f"template refused by the sandbox: {error}"
-    where = getattr(error, "name", None) or getattr(error, "filename", None)
+def _template_line(error: BaseException) -> str:
+    """Where in a template the error happened: Jinja maps the failing frame to the template's
+    file and line in the traceback it re-raises."""
+    name = getattr(error, "name", None) or getattr(error, "filename", None)
     line = getattr(error, "lineno", None)
-    location = f" ({where}, line {line})" if where and line else ""
-    return f"template error{location}: {error}"
+    if not (name and line):
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if frame.filename.endswith((".txt", ".html")):
+                name, line = Path(frame.filename).name, frame.lineno
+                break
+    return f" ({name}, line {line})" if name and line else ""
+
+
+def template_problem(error: BaseException) -> str:
+    """One line for the pre-flight: what went wrong in which template, and where."""
+    where = _template_line(error)
+    if isinstance(error, UndefinedError):
+        return f"template error{where}: {error.message}"  # names the variable: "'x' is undefined"
+    if isinstance(error, TooCostly):
+        return f"template stopped{where}: {error}"
+    if isinstance(error, SecurityError):
+        return f"template refused by the sandbox{where}: {error}"
+    if isinstance(error, RecursionError):
+        return f"template error{where}: it calls itself without end (a macro, or extends itself)"
+    if isinstance(error, MemoryError):
+        return f"template error{where}: it needs more memory than there is"
+    detail = str(error) or type(error).__name__
+    return f"template error{where}: {detail[:200]}"
 
 
 class Renderer:
@@ -119,7 +141,7 @@ class Renderer:
                 ("html", f"{kind.key}.html"),
             ):
                 self.templates[part] = environment.get_template(name)
-        except TemplateError as error:
+        except (TemplateError, RecursionError) as error:
             self.load_error = template_problem(error)
 
     def render(self, letter: Letter) -> None:
@@ -128,11 +150,11 @@ class Renderer:
             return
         context = letter.recipient.context
         try:
-            subject = self.templates["subject"].render(context)
+            subject = render_bounded(self.templates["subject"], context)
             letter.subject = " ".join(subject.split())
-            letter.text = _tidy(self.templates["text"].render(context))
-            letter.html = self.templates["html"].render(context).strip() + "\n"
-        except (TemplateError, SecurityError) as error:
+            letter.text = _tidy(render_bounded(self.templates["text"], context))
+            letter.html = render_bounded(self.templates["html"], context).strip() + "\n"
+        except Exception as error:  # a coordinator's template can raise anything
             letter.problems.append(template_problem(error))
 
 

@@ -3,13 +3,24 @@ Danish filters, and a coordinator's own templates folder in front of the built-i
 
 from __future__ import annotations
 
+import functools
+import time
+from collections.abc import Iterator
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    nodes,
+    select_autoescape,
+)
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError, safe_range
 
 from kommunestyre.errors import KommunestyreError
 from kommunestyre.formats import clock_time, long_date, long_moment, money, short_date
@@ -49,21 +60,144 @@ class TemplatesNotFound(KommunestyreError):
     title = "Templates"
 
 
+#: What one letter's rendering may cost. A letter is a page or two; a coordinator's own
+#: template that loops without end, or multiplies a text into gigabytes, is stopped with the
+#: template's name and line instead of hanging or exhausting the machine.
+MAX_SECONDS = 5.0
+MAX_STEPS = 200_000  # items produced by range() and repeated strings, in one letter
+MAX_OUTPUT = 1_000_000  # characters of one rendered part
+MAX_POWER = 64
+
+
+class TooCostly(SecurityError):
+    """A template went past one of the limits above."""
+
+
+class Budget:
+    """The limits of one rendering, counted down as the template works."""
+
+    def __init__(self) -> None:
+        self.deadline = time.monotonic() + MAX_SECONDS
+        self.steps = MAX_STEPS
+
+    def spend(self, steps: int) -> None:
+        self.steps -= steps
+        if self.steps < 0:
+            raise TooCostly(f"the template repeats more than {MAX_STEPS:,} times")
+        if time.monotonic() > self.deadline:
+            raise TooCostly(f"the template took more than {MAX_SECONDS:g} seconds")
+
+
+_budget: ContextVar[Budget | None] = ContextVar("letter_budget", default=None)
+
+
+def _spend(steps: int = 1) -> None:
+    budget = _budget.get()
+    if budget is not None:
+        budget.spend(steps)
+
+
+def _counted(values: Iterator[Any]) -> Iterator[Any]:
+    for index, value in enumerate(values):
+        if index % 16 == 0:
+            _spend(16)
+        yield value
+
+
+def bounded_range(*args: int) -> Iterator[int]:
+    """``range()`` in a template: the sandbox's cap per range, and a budget for all of them."""
+    return _counted(iter(safe_range(*args)))
+
+
 class LetterEnvironment(ImmutableSandboxedEnvironment):
-    """The sandbox, with a shortcut for the plain dicts our letters are given.
+    """The sandbox, with a shortcut for the plain dicts our letters are given, and limits.
 
     ``cohort.venue`` on a dict makes Jinja try the attribute first, fail with an exception and
     then read the key: the sandbox returns the key's value unchecked in that case anyway, so for
     a dict that has the key we read it directly. Everything else takes the sandbox's own path.
+
+    Multiplying texts and lists, powers, and ``range()`` count against the rendering's
+    :class:`Budget`, and so does every attribute look-up and call (the clock is read there).
     """
 
+    intercepted_binops = frozenset({"*", "**"})
+
     def getattr(self, obj: Any, attribute: str) -> Any:
+        _spend()
         if type(obj) is dict:
             try:
                 return obj[attribute]
             except KeyError:
                 pass
         return super().getattr(obj, attribute)
+
+    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _spend()
+        _check_sizes(args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """Every ``{% for %}`` counts its items against the budget (a loop over a long text in
+        a loop over another would otherwise run for hours without a look-up to notice)."""
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Call(
+                nodes.Name(_ITERATE, "load"), [loop.iter], [], None, None, lineno=loop.lineno
+            )
+        return tree
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > MAX_POWER:
+            raise TooCostly(f"powers above {MAX_POWER} are not allowed in a template")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
+                    _spend(max(0, len(seq) * times))
+        return super().call_binop(context, operator, left, right)
+
+
+_ITERATE = "_counted_items"
+
+
+def _check_sizes(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """A call whose argument is a huge text, or a huge number (``center(10**9)``), is refused."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, str) and len(value) > MAX_OUTPUT:
+            raise TooCostly(f"the template builds a text of more than {MAX_OUTPUT:,} characters")
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_STEPS:
+            raise TooCostly(f"the number {value:.3g} is too large for a letter")
+
+
+def _guarded(function: Any) -> Any:
+    """A filter that refuses huge arguments and huge results."""
+
+    @functools.wraps(function)
+    def filtered(*args: Any, **kwargs: Any) -> Any:
+        _spend()
+        _check_sizes(args[1:], kwargs)
+        result = function(*args, **kwargs)
+        if isinstance(result, str) and len(result) > MAX_OUTPUT:
+            raise TooCostly(f"the template builds a text of more than {MAX_OUTPUT:,} characters")
+        return result
+
+    return filtered
+
+
+def render_bounded(template: Template, context: dict[str, Any]) -> str:
+    """Render with a fresh :class:`Budget`, and at most :data:`MAX_OUTPUT` characters."""
+    token = _budget.set(Budget())
+    try:
+        parts: list[str] = []
+        size = 0
+        for chunk in template.generate(context):
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise TooCostly(f"the template wrote more than {MAX_OUTPUT:,} characters")
+            _spend()
+            parts.append(chunk)
+        return "".join(parts)
+    finally:
+        _budget.reset(token)
 
 
 def make_environment(own_templates: Path | None = None) -> ImmutableSandboxedEnvironment:
@@ -83,4 +217,10 @@ def make_environment(own_templates: Path | None = None) -> ImmutableSandboxedEnv
         auto_reload=False,
     )
     environment.filters.update(FILTERS)
+    environment.filters.update({k: _guarded(f) for k, f in environment.filters.items()})
+    environment.globals["range"] = bounded_range
+    environment.globals[_ITERATE] = lambda items: _counted(iter(items))
+    for generator in ("namespace", "lipsum", "cycler", "joiner"):  # no letter needs them
+        environment.globals.pop(generator, None)
+    environment.own_templates = own_templates  # type: ignore[attr-defined]
     return environment

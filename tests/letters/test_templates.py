@@ -98,7 +98,9 @@ def test_a_missing_variable_is_named(repository: Repository, tmp_path: Path) -> 
     assert all("'dict object' has no attribute 'room'" in x.problems[0] for x in batch.errors)
     folder2 = own_folder(tmp_path / "b", waitlist__subject__txt="{{ kommune }}")
     batch = LetterService(repository, folder2).prepare("waitlist")
-    assert batch.errors[0].problems == ["template error: 'kommune' is undefined"]
+    assert batch.errors[0].problems == [
+        "template error (waitlist.subject.txt, line 1): 'kommune' is undefined"
+    ]
 
 
 def test_a_syntax_error_names_file_and_line(repository: Repository, tmp_path: Path) -> None:
@@ -144,3 +146,34 @@ def test_the_shipped_templates_folder_has_every_part() -> None:
     names = {p.name for p in templates_dir().iterdir()}
     for key in LETTERS:
         assert {f"{key}.subject.txt", f"{key}.txt", f"{key}.html"} <= names
+
+
+RUNAWAY = {
+    "nested loops": "{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}",
+    "a gigabyte of text": "{{ 'a' * 10**9 }}",
+    "a billion numbers": "{% for a in range(10**9) %}x{% endfor %}",
+    "a macro that calls itself": "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
+    "a macro that doubles a text": "{% macro f(s) %}{{ f(s ~ s) }}{% endmacro %}{{ f('ab') }}",
+    "a template that extends itself": "{% extends 'waitlist.txt' %}",
+    "a huge power": "{{ 10 ** 100000 }}",
+    "loops over a long text": "{% set s = 'ab' * 5000 %}{% for a in s %}{% for b in s %}"
+    "{% endfor %}{% endfor %}",
+    "a huge filter argument": "{{ 'a' | center(10**9) }}",
+    "a counter that doubles": "{% set ns = namespace(s='ab') %}{% for i in range(40) %}"
+    "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}",
+    "division by zero": "{{ 1 / 0 }}",
+}
+
+
+@pytest.mark.parametrize("case", RUNAWAY)
+def test_a_runaway_template_is_stopped_and_named(
+    repository: Repository, tmp_path: Path, case: str
+) -> None:
+    """A coordinator's own template cannot hang the program or exhaust the machine: each is
+    stopped by the budget of a letter and reported with the template's name and line."""
+    (tmp_path / "waitlist.txt").write_text(RUNAWAY[case], "utf-8")
+    batch = LetterService(repository, own_templates=tmp_path).prepare("waitlist")
+    assert batch.letters and not batch.clean
+    for letter in batch.letters:
+        [problem] = letter.problems
+        assert problem.startswith("template ") and "(waitlist.txt, line 1)" in problem
