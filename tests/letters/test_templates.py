@@ -149,7 +149,8 @@ def test_the_shipped_templates_folder_has_every_part() -> None:
 
 
 RUNAWAY = {
-    "nested loops": "{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}",
+    "nested loops": "{% for a in range(99999) %}{% for b in range(99999) %}"
+    "{% endfor %}{% endfor %}",
     "a gigabyte of text": "{{ 'a' * 10**9 }}",
     "a billion numbers": "{% for a in range(10**9) %}x{% endfor %}",
     "a macro that calls itself": "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
