@@ -15,6 +15,8 @@ from kommunestyre.errors import KommunestyreError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+#: How far down an XLSX is read (row numbers, blank rows included).
+MAX_SHEET_ROWS = MAX_ROWS + 1000
 MAX_CELL = 10_000  # characters; a longer cell is refused at its row
 MAX_COLUMNS = 60  # a sign-up sheet has a dozen; more is read as nothing
 MAX_UNPACKED = 200 * 1024 * 1024  # an XLSX is a zip: refuse one that unpacks to more than this
@@ -138,9 +140,18 @@ def _read_xlsx(path: Path) -> Sheet:
         raise SheetError(f"{path.name} is not a readable XLSX workbook ({error})") from None
     try:
         sheet = book.worksheets[0]
+        declared = sheet.max_row  # from the sheet's own <dimension>, if it has one
+        if declared is not None and declared > MAX_SHEET_ROWS:
+            raise SheetError(
+                f"{path.name} declares {declared:,} rows, more than {MAX_ROWS:,}; split the file"
+            )
         headers: list[str] | None = None
         rows: list[tuple[int, list[str]]] = []
-        rows_read = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        # Bounded by row number, not by rows read: a sheet whose first row is number
+        # 20,000,000 would otherwise be read as twenty million empty rows.
+        rows_read = sheet.iter_rows(
+            values_only=True, max_col=MAX_COLUMNS, max_row=MAX_SHEET_ROWS
+        )
         for number, values in enumerate(rows_read, 1):
             cells = [_text(v) for v in values]
             if not any(c.strip() for c in cells):

@@ -366,3 +366,58 @@ def test_an_xlsx_that_unpacks_to_too_much_is_refused(
     monkeypatch.setattr(sheets, "MAX_UNPACKED", 1000)
     with pytest.raises(SheetError, match="unpacks to"):
         read_sheet(path)
+
+
+def _workbook_with_rows(path: Path, rows_xml: str, dimension: str = "") -> Path:
+    """A minimal XLSX written by hand, to say what no spreadsheet program would."""
+    import zipfile
+
+    ns = "http://schemas.openxmlformats.org"
+    parts = {
+        "[Content_Types].xml": f'<Types xmlns="{ns}/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+        'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+        'worksheet+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{ns}/package/2006/relationships"><Relationship '
+        f'Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/'
+        'officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/>'
+        "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{ns}/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{ns}/spreadsheetml/2006/main">'
+        f"{dimension}<sheetData>{rows_xml}</sheetData></worksheet>",
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return path
+
+
+def cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def test_a_sheet_that_claims_millions_of_rows_is_read_only_as_far_as_the_cap(
+    tmp_path: Path,
+) -> None:
+    """1.5 kB with a row numbered 20,000,000: once read as twenty million empty rows."""
+    far = _workbook_with_rows(
+        tmp_path / "far.xlsx",
+        f'<row r="1">{cell("A1", "Kommune")}</row>'
+        f'<row r="20000000">{cell("A20000000", "Aarhus")}</row>',
+    )
+    assert far.stat().st_size < 2000
+    assert read_sheet(far).rows == []  # nothing within the cap: the import says so
+    declared = _workbook_with_rows(
+        tmp_path / "declared.xlsx",
+        f'<row r="1">{cell("A1", "Kommune")}</row>',
+        '<dimension ref="A1:C20000000"/>',
+    )
+    with pytest.raises(SheetError, match="declares 20,000,000 rows"):
+        read_sheet(declared)
