@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
 
+#: The exit code after an unexpected error (a bug), as sysexits' EX_SOFTWARE.
+UNEXPECTED = 70
+
 
 class Context:
     """What every command may need, injected so tests can replace it."""
@@ -186,6 +189,14 @@ def main(
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: one line and a report, never a traceback
+        from kommunestyre.crash import one_line
+
+        print(
+            one_line(error, f"kommunestyre {getattr(args, 'command', None) or 'app'}"),
+            file=sys.stderr,
+        )
+        return UNEXPECTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -149,9 +149,7 @@ def _read_xlsx(path: Path) -> Sheet:
         rows: list[tuple[int, list[str]]] = []
         # Bounded by row number, not by rows read: a sheet whose first row is number
         # 20,000,000 would otherwise be read as twenty million empty rows.
-        rows_read = sheet.iter_rows(
-            values_only=True, max_col=MAX_COLUMNS, max_row=MAX_SHEET_ROWS
-        )
+        rows_read = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=MAX_SHEET_ROWS)
         for number, values in enumerate(rows_read, 1):
             cells = [_text(v) for v in values]
             if not any(c.strip() for c in cells):

@@ -107,6 +107,18 @@ class KommunestyreApp(App[None]):
             printable(message), title=title, severity=severity, timeout=timeout, markup=False
         )
 
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug: the app stops with one line and a crash report without personal data, never
+        a traceback with its values (names and addresses) on the terminal."""
+        from kommunestyre.crash import one_line
+
+        self._return_code = 1
+        if self._exception is None:  # a Pilot test sees the error itself
+            self._exception = error
+            self._exception_event.set()
+        screen = getattr(self.screen, "MODE", type(self.screen).__name__)
+        self.exit(return_code=1, message=one_line(error, f"the app, {screen}"))
+
     # -- data ----------------------------------------------------------------------------------
 
     def reload(self) -> None:
