@@ -8,7 +8,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +26,7 @@ if TYPE_CHECKING:
 
 PREFLIGHT_FAILED = 3
 SOME_FAILED = 4
+STOPPED = 130  # stopped by ctrl+c or a signal, cleanly
 
 
 def add_commands(commands: argparse._SubParsersAction, db_option: argparse.ArgumentParser) -> None:
@@ -72,8 +77,15 @@ def add_commands(commands: argparse._SubParsersAction, db_option: argparse.Argum
     sender.add_argument("--send", action="store_true", help="really send (default: dry run)")
     sender.set_defaults(handler=_send)
 
+    marker = verbs.add_parser(
+        "mark-sent",
+        parents=[selection],
+        help="record exported letters as sent (after sending them from your mail program)",
+    )
+    marker.set_defaults(handler=_mark_sent)
+
     verbs.add_parser(
-        "ledger", parents=[common], help="what was delivered, and what is stale"
+        "ledger", parents=[common], help="what was exported and sent, and what is stale"
     ).set_defaults(handler=_ledger)
 
 
@@ -111,10 +123,13 @@ def _report(batch: Batch) -> None:
             for problem in letter.problems:
                 print(f"  problem  {r.label} <{r.email or '-'}>: {problem}")
         elif letter.state is State.STALE:
-            print(f"  STALE    {r.label} <{r.email}>: changed since delivered; --resend updates")
+            print(f"  STALE    {r.label} <{r.email}>: changed since it was sent; --resend updates")
     if batch.count(State.SENT):
+        print(f"  {batch.count(State.SENT)} already sent and unchanged (--resend repeats them)")
+    if batch.count(State.EXPORTED):
         print(
-            f"  {batch.count(State.SENT)} already delivered and unchanged (--resend repeats them)"
+            f"  {batch.count(State.EXPORTED)} exported before but not marked as sent: they go "
+            "out again (letters mark-sent records drafts you sent yourself)"
         )
     if batch.count(State.SKIPPED):
         print(f"  {batch.count(State.SKIPPED)} skipped on request")
@@ -183,12 +198,27 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
     _report(batch)
     _stop_if_unclean(batch)
     if not batch.outgoing:
-        print("Nothing to export: every letter was delivered already (use --resend to repeat).")
+        print("Nothing to export: every letter was sent already (use --resend to repeat).")
         return 0
     report = service.export(batch, Path(args.out).expanduser(), args.format)
     print(
-        f"Exported {len(report.deliveries)} letter(s) to {report.folder} (manifest.csv lists them)."
+        f"Exported {len(report.deliveries)} letter(s) to {report.folder} as drafts (manifest.csv "
+        "lists them). Once you have sent them from your mail program: "
+        f"kommunestyre letters mark-sent {batch.kind.key}"
     )
+    return 0
+
+
+def _mark_sent(args: argparse.Namespace, ctx: Context) -> int:
+    from kommunestyre.letters.catalogue import Filters
+
+    service = _service(args, ctx)
+    filters = Filters(cohort=args.cohort, field=args.field, status=args.status)
+    marked = service.mark_sent(args.letter, filters, skip=tuple(args.skip))
+    if not marked:
+        print("Nothing to mark: no exported letter is waiting to be marked as sent.")
+    else:
+        print(f"Marked {marked} exported '{args.letter}' letter(s) as sent.")
     return 0
 
 
@@ -220,7 +250,7 @@ def _send(args: argparse.Namespace, ctx: Context) -> int:
     _report(batch)
     _stop_if_unclean(batch)
     if not batch.outgoing:
-        print("Nothing to send: every letter was delivered already (use --resend to repeat).")
+        print("Nothing to send: every letter was sent already (use --resend to repeat).")
         return 0
     if not args.send:
         print(
@@ -228,12 +258,48 @@ def _send(args: argparse.Namespace, ctx: Context) -> int:
             "Add --send to send them."
         )
         return 0
-    report = service.send(batch, settings, _password(args, ctx))
+    password = _password(args, ctx)
+    with stop_requests() as stop:
+        report = service.send(batch, settings, password, cancelled=stop.is_set)
     for item, reason in report.failed:
         r = item.letter.recipient
         print(f"  failed   {r.label} <{r.email}>: {reason}")
+    for item, reason in report.uncertain:
+        r = item.letter.recipient
+        print(
+            f"  UNSURE   {r.label} <{r.email}>: {reason}; it may have arrived (--resend sends it)"
+        )
     print(f"Sent via {settings.address}: {report.summary()}.")
-    return SOME_FAILED if report.failed else 0
+    if report.cancelled:
+        print(
+            "Stopped on request: every letter sent so far is in the ledger; run again for the rest."
+        )
+        return STOPPED
+    return SOME_FAILED if report.failed or report.uncertain else 0
+
+
+@contextmanager
+def stop_requests() -> Iterator[threading.Event]:
+    """ctrl+c, SIGTERM and SIGHUP (the terminal closing) ask a send to stop after the message
+    in hand, which is then in the ledger: a rerun sends exactly the rest. A second ctrl+c stops
+    at once."""
+    stop = threading.Event()
+    signals = [s for s in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, s)]
+    previous = {name: signal.getsignal(getattr(signal, name)) for name in signals}
+
+    def asked(number: int, frame: object) -> None:
+        if stop.is_set() and number == signal.SIGINT:
+            raise KeyboardInterrupt
+        stop.set()
+        print("\nStopping after the letter being sent…", file=sys.stderr)
+
+    for name in signals:
+        signal.signal(getattr(signal, name), asked)
+    try:
+        yield stop
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def _ledger(args: argparse.Namespace, ctx: Context) -> int:
@@ -241,11 +307,14 @@ def _ledger(args: argparse.Namespace, ctx: Context) -> int:
     if not lines:
         print("No letters have been delivered yet.")
         return 0
-    print(f"{'When':<16} {'Letter':<13} {'Channel':<7} {'State':<10} Recipient")
+    print(f"{'When':<16} {'Letter':<13} {'How':<7} {'Status':<9} {'State':<10} Recipient")
     for line in lines:
         d = line.delivery
         who = d.email or "(erased)"
-        print(f"{d.at:%d.%m.%Y %H:%M} {d.letter:<13} {d.channel:<7} {line.state:<10} {who}")
+        print(
+            f"{d.at:%d.%m.%Y %H:%M} {d.letter:<13} {d.channel:<7} {d.status:<9} "
+            f"{line.state:<10} {who}"
+        )
     stale = sum(1 for line in lines if line.state == "stale")
     if stale:
         print(f"\n{stale} letter(s) are stale: the data behind them changed. Resend with --resend.")

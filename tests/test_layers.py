@@ -86,7 +86,14 @@ ABOVE_DOMAIN = (
 CONTRACTS = {
     "the domain imports only itself and the errors": (
         ("kommunestyre.domain",),
-        (*ABOVE_DOMAIN, "kommunestyre.formats", "kommunestyre.clock", "kommunestyre.atomic"),
+        (
+            *ABOVE_DOMAIN,
+            "kommunestyre.formats",
+            "kommunestyre.clock",
+            "kommunestyre.atomic",
+            "kommunestyre.spreadsheet",
+            "kommunestyre.crash",
+        ),
     ),
     "the store never reaches up": (
         ("kommunestyre.store",),
@@ -124,6 +131,8 @@ CONTRACTS = {
             "kommunestyre.resources",
             "kommunestyre.locations",
             "kommunestyre.definition",
+            "kommunestyre.spreadsheet",
+            "kommunestyre.crash",
         ),
         (
             "kommunestyre.store",

@@ -35,9 +35,10 @@ from kommunestyre.store.storage import gc_paused
 
 class State(StrEnum):
     READY = "ready"
+    EXPORTED = "exported"  # written to a file before, never marked as sent: goes out again
     ERROR = "error"
-    SENT = "sent"  # delivered before, unchanged: skipped unless resending
-    STALE = "stale"  # delivered before, but the data behind it changed: resend to update
+    SENT = "sent"  # sent before, unchanged: skipped unless resending
+    STALE = "stale"  # sent before, but the data behind it changed: resend to update
     SKIPPED = "skipped"  # left out on purpose
 
 
@@ -57,7 +58,7 @@ class Letter:
 
     @property
     def goes_out(self) -> bool:
-        return self.state is State.READY
+        return self.state is State.READY or self.state is State.EXPORTED
 
 
 @dataclass(slots=True)
@@ -279,10 +280,16 @@ def prepare(
     """
     recipients = kind.select(register, now, filters or Filters())
     renderer = Renderer(environment, kind)
-    latest: dict[str, Delivery] = {}
+    latest: dict[str, Delivery] = {}  # the last sent (or perhaps sent) per recipient
+    exported: dict[str, Delivery] = {}  # the last written to a file, if never sent since
     for delivery in ledger:
-        if delivery.letter == kind.key:
+        if delivery.letter != kind.key:
+            continue
+        if delivery.sent:
             latest[delivery.recipient] = delivery
+            exported.pop(delivery.recipient, None)
+        else:
+            exported[delivery.recipient] = delivery
     calendars: dict[int, tuple[CalendarFile, str]] = {}
     skipped = {s.casefold() for s in skip}
     # The same address twice is a mistake (two municipalities with one contact), unless the
@@ -326,4 +333,7 @@ def prepare(
             if not resend:
                 same = delivered.content_hash == letter.content_hash
                 letter.state = State.SENT if same else State.STALE
+        elif recipient.key in exported:
+            letter.delivered = exported[recipient.key]
+            letter.state = State.EXPORTED
     return Batch(kind, letters, now, register.programme)

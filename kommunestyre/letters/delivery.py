@@ -8,8 +8,6 @@ personal data. SMTP always verifies certificates; a password is only ever sent o
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import os
 import re
 import secrets
@@ -24,8 +22,9 @@ from typing import TYPE_CHECKING
 from kommunestyre.domain.model import Programme
 from kommunestyre.errors import KommunestyreError, ValidationError
 from kommunestyre.letters.batch import Batch, Letter
-from kommunestyre.letters.ledger import Delivery
+from kommunestyre.letters.ledger import EXPORTED, SENT, UNCERTAIN, Delivery
 from kommunestyre.letters.mail import MessageFactory, address
+from kommunestyre.spreadsheet import csv_bytes
 
 if TYPE_CHECKING:
     import smtplib
@@ -75,7 +74,7 @@ def build_messages(batch: Batch, programme: Programme) -> list[Outgoing]:
 
 
 def deliveries(
-    batch: Batch, items: list[Outgoing], channel: str, where: list[str]
+    batch: Batch, items: list[Outgoing], channel: str, where: list[str], status: str = SENT
 ) -> list[Delivery]:
     return [
         Delivery(
@@ -88,6 +87,7 @@ def deliveries(
             at=batch.made_at,
             message_id=item.message_id,
             where=place,
+            status=status,
         )
         for item, place in zip(items, where, strict=True)
     ]
@@ -133,11 +133,13 @@ def _private_write(path: Path, data: bytes) -> None:
 
 
 def _manifest(rows: Sequence[tuple[str, ...]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["recipient", "email", "letter", "cohort", "file", "message_id"])
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: a Danish Excel reads æøå
+    """The list of exported letters, as the lists are written (text never a formula)."""
+    headers = ("recipient", "email", "letter", "cohort", "file", "message_id")
+    return csv_bytes(headers, rows, delimiter=",")
+
+
+#: Outlook opens a message file with this header as a draft, ready to send.
+UNSENT = b"X-Unsent: 1\r\n"
 
 
 def export(
@@ -149,7 +151,9 @@ def export(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ExportReport:
-    """Write the letters to ``target`` (a new or empty folder): ``.eml`` files or one mbox."""
+    """Write the letters to ``target`` (a new or empty folder): ``.eml`` files or one mbox,
+    as drafts. Everything is written into a hidden folder beside it and renamed into place at
+    the end: a failure or a cancel leaves nothing."""
     if fmt not in ("eml", "mbox"):
         raise ValidationError("format", f"{fmt!r}: choose eml or mbox")
     staging = _staging(target)
@@ -163,7 +167,7 @@ def export(
                 r = item.letter.recipient
                 hold = f"-hold{r.cohort}" if r.cohort else ""
                 name = f"{number:04d}-{batch.kind.key}{hold}-{safe_name(r.label)}.eml"
-                _private_write(staging / name, item.message)
+                _private_write(staging / name, UNSENT + item.message)
                 names.append(name)
                 if progress:
                     progress(number, len(outgoing))
@@ -176,7 +180,7 @@ def export(
                 for number, item in enumerate(outgoing, 1):
                     if cancelled and cancelled():
                         raise DeliveryError("export cancelled; nothing was written")
-                    box.add(item.message)
+                    box.add(UNSENT + item.message)
                     names.append("letters.mbox")
                     if progress:
                         progress(number, len(outgoing))
@@ -198,9 +202,8 @@ def export(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     files = [target / name for name in dict.fromkeys(names)]
-    return ExportReport(
-        target, files, deliveries(batch, outgoing, fmt, [str(target / n) for n in names])
-    )
+    places = [str(target / n) for n in names]
+    return ExportReport(target, files, deliveries(batch, outgoing, fmt, places, EXPORTED))
 
 
 # -- SMTP -----------------------------------------------------------------------------------------
@@ -241,11 +244,14 @@ class SmtpSettings:
 class SendReport:
     sent: list[Outgoing] = field(default_factory=list)
     failed: list[tuple[Outgoing, str]] = field(default_factory=list)
+    uncertain: list[tuple[Outgoing, str]] = field(default_factory=list)
     not_attempted: int = 0
     cancelled: bool = False
 
     def summary(self) -> str:
         text = f"{len(self.sent)} sent, {len(self.failed)} failed"
+        if self.uncertain:
+            text += f", {len(self.uncertain)} uncertain (the connection dropped while sending)"
         if self.not_attempted:
             text += f", {self.not_attempted} not attempted"
         return text + (" (cancelled)" if self.cancelled else "")
@@ -294,6 +300,43 @@ def _pause(seconds: float, cancelled: Cancelled | None) -> None:
         time.sleep(min(left, 0.05))
 
 
+def _deliver(smtp: smtplib.SMTP, sender: str, item: Outgoing) -> None:
+    """Hand one message over: the envelope (MAIL, RCPT), then the message (DATA).
+
+    The steps are taken one by one so a failure says how far it got: before DATA the
+    message certainly did not arrive (raises :class:`_BeforeData`); a failure during DATA is
+    :class:`_DuringData`, and the message may have arrived.
+    """
+    import smtplib
+
+    try:
+        smtp.ehlo_or_helo_if_needed()
+        code, reply = smtp.mail(sender)
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        code, reply = smtp.rcpt(item.to)
+        if code not in (250, 251):
+            raise smtplib.SMTPRecipientsRefused({item.to: (code, reply)})
+    except (smtplib.SMTPServerDisconnected, OSError) as error:
+        raise _BeforeData(error) from error
+    try:
+        code, reply = smtp.data(item.message)
+    except (smtplib.SMTPServerDisconnected, OSError) as error:
+        raise _DuringData(error) from error
+    if code != 250:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            smtp.rset()
+        raise smtplib.SMTPDataError(code, reply)
+
+
+class _BeforeData(Exception):
+    """The connection failed before the message was handed over: safe to try again."""
+
+
+class _DuringData(Exception):
+    """The connection failed while the message was handed over: it may have arrived."""
+
+
 def send(
     batch: Batch,
     outgoing: list[Outgoing],
@@ -304,17 +347,25 @@ def send(
     record: Callable[[list[Delivery]], None],
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
-    chunk: int = 25,
 ) -> SendReport:
-    """Send each message; one that fails is reported and the rest go on. What was sent is
-    recorded in the ledger every ``chunk`` messages and at the end, whatever happens."""
+    """Send each message, and record each in the ledger the moment the server has accepted
+    it, before the next one is sent: stopped at any moment, a rerun sends exactly what had not
+    been sent. A message refused by the server is reported and the rest go on.
+
+    A connection lost before a message is handed over is opened again once and the message
+    sent; one lost while it was being handed over is never sent again by itself: it may have
+    arrived, and it is recorded as *uncertain* (``--resend`` sends it anyway).
+    """
     import smtplib
 
     settings.checked()
     report = SendReport()
-    pending: list[Outgoing] = []
     smtp = _connect(settings, password)
     gap = 60.0 / settings.per_minute if settings.per_minute else 0.0
+
+    def note(item: Outgoing, status: str) -> None:
+        record(deliveries(batch, [item], "smtp", [settings.address], status))
+
     try:
         for number, item in enumerate(outgoing, 1):
             if cancelled and cancelled():
@@ -324,30 +375,29 @@ def send(
             started = time.monotonic()
             try:
                 try:
-                    smtp.sendmail(sender, [item.to], item.message)
-                except smtplib.SMTPServerDisconnected:
+                    _deliver(smtp, sender, item)
+                except _BeforeData:
                     smtp = _connect(settings, password)  # one new connection, then give up
-                    smtp.sendmail(sender, [item.to], item.message)
+                    _deliver(smtp, sender, item)
+            except _DuringData as error:
+                note(item, UNCERTAIN)
+                report.uncertain.append((item, str(error.__cause__ or error)))
+                smtp = _connect(settings, password)
             except smtplib.SMTPRecipientsRefused as error:
                 reasons = "; ".join(
                     f"{c} {m.decode(errors='replace')}" for c, m in error.recipients.values()
                 )
                 report.failed.append((item, reasons))
-            except (smtplib.SMTPException, OSError) as error:
-                report.failed.append((item, str(error)))
+            except (smtplib.SMTPException, OSError, _BeforeData) as error:
+                report.failed.append((item, str(error.__cause__ or error)))
             else:
+                note(item, SENT)  # before anything else can happen: exactly once
                 report.sent.append(item)
-                pending.append(item)
-            if len(pending) >= chunk:
-                record(deliveries(batch, pending, "smtp", [settings.address] * len(pending)))
-                pending = []
             if progress:
                 progress(number, len(outgoing))
             if gap and number < len(outgoing):
                 _pause(gap - (time.monotonic() - started), cancelled)
     finally:
-        if pending:
-            record(deliveries(batch, pending, "smtp", [settings.address] * len(pending)))
         with contextlib.suppress(smtplib.SMTPException, OSError):
             smtp.quit()
     return report

@@ -15,20 +15,33 @@ from typing import Any
 from kommunestyre.domain.model import Register
 from kommunestyre.store.repository import Repository, unreadable_is_corrupt
 
+#: A letter written to a file, to be sent from the coordinator's own mail program.
+EXPORTED = "exported"
+#: A letter a mail server accepted, or one the coordinator marked as sent.
+SENT = "sent"
+#: The connection dropped while the server was receiving it: it may or may not have arrived.
+UNCERTAIN = "uncertain"
+
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """One letter that left: exported to a file (which counts as delivered) or sent."""
+    """One letter that left: exported to a file (a draft), sent, or perhaps sent."""
 
     letter: str
     recipient: str  # "participant:12", "directorate:3", "contact:751"
     email: str
     cohort: int | None
     content_hash: str
-    channel: str  # "eml", "mbox" or "smtp"
+    channel: str  # "eml", "mbox", "smtp" or "marked" (marked as sent by the coordinator)
     at: datetime
     message_id: str
     where: str  # the file, or the SMTP server
+    status: str = SENT
+
+    @property
+    def sent(self) -> bool:
+        """The recipient has it (or may have it): never sent again without --resend."""
+        return self.status != EXPORTED
 
 
 def encode(d: Delivery) -> dict[str, Any]:
@@ -42,6 +55,7 @@ def encode(d: Delivery) -> dict[str, Any]:
         "at": d.at.isoformat(),
         "message_id": d.message_id,
         "where": d.where,
+        "status": d.status,
     }
 
 
@@ -56,6 +70,8 @@ def decode(doc: dict[str, Any]) -> Delivery:
         datetime.fromisoformat(doc["at"]),
         doc["message_id"],
         doc["where"],
+        # entries from before states were kept: an export counted as delivered then
+        doc.get("status") or (EXPORTED if doc["channel"] in ("eml", "mbox") else SENT),
     )
 
 
@@ -77,6 +93,9 @@ def load_with_ledger(
     return register, _decode_all(repository, docs)
 
 
-def record(repository: Repository, deliveries: Iterable[Delivery], summary: str) -> None:
-    """Add deliveries to the ledger, with a line in the history, in one locked write."""
+def record(
+    repository: Repository, deliveries: Iterable[Delivery], summary: str | None = None
+) -> None:
+    """Add deliveries to the ledger (with a line in the history, if ``summary``) in one locked,
+    durable write."""
     repository.record_ledger([encode(d) for d in deliveries], summary)

@@ -34,8 +34,16 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069
 _ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?", re.ASCII)
 
 
+#: A header's text: a subject from a coordinator's own template may be long, but the lines of a
+#: message must stay under 998 bytes, and no mail program shows more than this.
+MAX_HEADER = 250
+
+
 def check_header(value: str, what: str) -> str:
-    """Refuse a header value that could smuggle in headers or change meaning when decoded."""
+    """Refuse a header value that could smuggle in headers, change meaning when decoded, or
+    make a line too long for mail."""
+    if len(value) > MAX_HEADER:
+        raise ValidationError(what, f"is {len(value)} characters long; at most {MAX_HEADER}")
     if _UNSAFE.search(value):
         raise ValidationError(what, "contains a line break or control character")
     if _ENCODED_WORD.search(value):
@@ -153,7 +161,7 @@ def _add_parts(message: EmailMessage, text: str, html: str, calendar: CalendarFi
             maintype="text",
             subtype="calendar",
             filename=calendar.filename,
-            params={"method": "PUBLISH"},
+            params={"method": "PUBLISH", "charset": "utf-8"},
         )
 
 

@@ -16,15 +16,10 @@ from pathlib import Path
 from kommunestyre.atomic import write_private
 from kommunestyre.errors import ValidationError
 from kommunestyre.lists.listings import Cell, Listing
+from kommunestyre.spreadsheet import neutralise
 
 FORMATS = (".csv", ".xlsx", ".md")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 KR_FORMAT = '#,##0.00 "kr."'
-
-
-def neutralise(text: str) -> str:
-    """Text a spreadsheet will show as text, never evaluate."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _csv_cell(value: Cell, decimal_comma: bool) -> str:

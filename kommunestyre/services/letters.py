@@ -4,7 +4,8 @@ and the ledger with stale letters marked."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kommunestyre.errors import KommunestyreError, ValidationError
@@ -20,7 +21,7 @@ from kommunestyre.letters.delivery import (
     export,
     send,
 )
-from kommunestyre.letters.ledger import Delivery, load_with_ledger, read_ledger, record
+from kommunestyre.letters.ledger import SENT, Delivery, load_with_ledger, read_ledger, record
 from kommunestyre.letters.mail import ascii_email
 from kommunestyre.store.repository import Repository
 
@@ -93,7 +94,12 @@ class LetterService:
     ) -> ExportReport:
         outgoing = build_messages(batch, batch.programme)
         report = export(batch, outgoing, target, fmt, progress=progress, cancelled=cancelled)
-        self._record(batch, report.deliveries, f"exported to {target}")
+        try:
+            self._record(batch, report.deliveries, f"exported to {target}")
+        except BaseException:
+            # The files and their ledger entries go together: no entry, no files.
+            shutil.rmtree(report.folder, ignore_errors=True)
+            raise
         return report
 
     def send(
@@ -105,20 +111,43 @@ class LetterService:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> SendReport:
+        """Send over SMTP; each message is in the ledger the moment the server accepts it."""
         programme = batch.programme
         outgoing = build_messages(batch, programme)
-        return send(
+        report = send(
             batch,
             outgoing,
             settings.checked(),
             password,
             ascii_email(programme.coordinator.email, "sender"),
-            record=lambda deliveries: self._record(
-                batch, deliveries, f"sent via {settings.address}"
-            ),
+            record=lambda deliveries: record(self.repository, deliveries),
             progress=progress,
             cancelled=cancelled,
         )
+        if report.sent or report.uncertain:  # one history line for the run; the ledger has all
+            self.repository.log_line(
+                "letters",
+                f"'{batch.kind.key}' via {settings.address}: {report.summary()}",
+            )
+        return report
+
+    def mark_sent(
+        self, letter: str, filters: Filters | None = None, *, skip: tuple[str, ...] = ()
+    ) -> int:
+        """The coordinator sent the exported drafts from their own mail program: record them
+        as sent (as exported, so a change since makes them stale). Returns how many."""
+        batch = self.prepare(letter, filters, skip=skip)
+        marked = [
+            replace(
+                x.delivered, channel="marked", status=SENT, at=self.repository.clock(),
+                where="marked as sent by the coordinator",
+            )
+            for x in batch.letters
+            if x.state is State.EXPORTED and x.delivered is not None
+        ]  # fmt: skip
+        if marked:
+            record(self.repository, marked, f"{len(marked)} '{letter}' letter(s) marked as sent")
+        return len(marked)
 
     def ledger(self) -> list[LedgerLine]:
         """Every delivery, newest first, marked stale when today's letter would differ."""

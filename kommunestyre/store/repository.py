@@ -366,7 +366,7 @@ class Repository:
         rules.settle(register, self.clock())
         return register, Database.generation(tables)
 
-    def record_ledger(self, entries: list[dict[str, Any]], summary: str) -> None:
+    def record_ledger(self, entries: list[dict[str, Any]], summary: str | None) -> None:
         """Add entries to the letters' ledger (and a line to the history) in one locked write,
         without decoding the register: a batch of thousands of letters is one quick transaction.
         (What an entry means is the letters package's business: ``letters.ledger``.)"""
@@ -374,11 +374,27 @@ class Repository:
             return
         with self.database.transaction() as db:
             db.table("ledger").insert_multiple(entries)
+            if summary is None:
+                return
             db.table("history").insert(
                 {
                     "at": self.clock().isoformat(),
                     "user": self.user,
                     "action": "letters",
+                    "summary": summary,
+                    "participants": [],
+                    "directorates": [],
+                }
+            )
+
+    def log_line(self, action: str, summary: str) -> None:
+        """One line in the history, on its own (no change to the register)."""
+        with self.database.transaction() as db:
+            db.table("history").insert(
+                {
+                    "at": self.clock().isoformat(),
+                    "user": self.user,
+                    "action": action,
                     "summary": summary,
                     "participants": [],
                     "directorates": [],

@@ -33,12 +33,19 @@ def test_export_then_nothing_twice(
 ) -> None:
     code, out, _ = run(capsys, "letters", "export", "confirmation", "--db", str(demo_db),
                        "--format", "mbox", "--out", str(tmp_path / "a"))  # fmt: skip
-    assert code == 0 and "Exported 28 letter(s)" in out
+    assert code == 0 and "Exported 28 letter(s)" in out and "as drafts" in out
+    # exported is not sent: a second export is allowed, and says so
     code, out, _ = run(capsys, "letters", "export", "confirmation", "--db", str(demo_db),
                        "--format", "eml", "--out", str(tmp_path / "b"))  # fmt: skip
-    assert code == 0 and "Nothing to export" in out and not (tmp_path / "b").exists()
+    assert code == 0 and "28 exported before but not marked as sent" in out
+    assert len(list((tmp_path / "b").glob("*.eml"))) == 28
+    code, out, _ = run(capsys, "letters", "mark-sent", "confirmation", "--db", str(demo_db))
+    assert code == 0 and "Marked 28 exported 'confirmation' letter(s) as sent." in out
+    code, out, _ = run(capsys, "letters", "export", "confirmation", "--db", str(demo_db),
+                       "--format", "eml", "--out", str(tmp_path / "c"))  # fmt: skip
+    assert code == 0 and "Nothing to export" in out and not (tmp_path / "c").exists()
     code, out, _ = run(capsys, "letters", "ledger", "--db", str(demo_db))
-    assert code == 0 and out.count("confirmation  mbox") == 28
+    assert code == 0 and out.count("confirmation  marked  sent") == 28
 
 
 def test_send_is_a_dry_run_by_default(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:

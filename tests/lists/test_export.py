@@ -17,10 +17,10 @@ from kommunestyre.domain.model import Status
 from kommunestyre.domain.pricing import programme_bill, round_ore
 from kommunestyre.errors import ValidationError
 from kommunestyre.lists.listings import Selection
-from kommunestyre.lists.writers import neutralise
 from kommunestyre.services.letters import LetterService
 from kommunestyre.services.lists import export_list
 from kommunestyre.services.registry import Registry
+from kommunestyre.spreadsheet import neutralise
 from kommunestyre.store.database import Database
 from kommunestyre.store.repository import Repository
 from tests.conftest import EARLY

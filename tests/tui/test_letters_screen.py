@@ -172,6 +172,14 @@ async def test_export_writes_the_letters_and_the_ledger(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert any(f"Exported {count} letter(s)" in n for n in notices(app))
+        assert {r[0] for r in table_rows(app)} == {"exported"}  # drafts, not sent
+        assert f"{count} of them exported before, not marked as sent (k)" in text_of(
+            app, "#preflight"
+        )
+        await pilot.press("k")
+        assert "Record" in text_of(app, "#confirm-text")
+        await pilot.press("y")
+        await settle(pilot)
         assert {r[0] for r in table_rows(app)} == {"sent"}
         assert "Nothing left to send" in text_of(app, "#preflight")
 
@@ -186,7 +194,10 @@ async def test_export_writes_the_letters_and_the_ledger(
     with (out / "manifest.csv").open(encoding="utf-8-sig") as handle:
         assert len(list(csv.DictReader(handle))) == count
     ledger = read_ledger(Repository(Database(demo_db)), "practical")
-    assert len(ledger) == count and {d.channel for d in ledger} == {"mbox"}
+    exported = [d for d in ledger if d.channel == "mbox"]
+    marked = [d for d in ledger if d.channel == "marked"]
+    assert len(exported) == len(marked) == count == len(ledger) // 2
+    assert {d.status for d in exported} == {"exported"} and {d.status for d in marked} == {"sent"}
 
 
 async def test_export_into_a_folder_that_has_files_is_refused_at_the_field(
@@ -321,6 +332,8 @@ async def test_the_ledger_marks_letters_stale_after_a_venue_moves(
         await paste(pilot, "#input-folder", str(tmp_path / "out"))
         await pilot.press("ctrl+s")
         await settle(pilot)
+        await pilot.press("k", "y")  # sent from the mail program
+        await settle(pilot)
 
         cohort = app.snapshot.register.cohort(1)
         moved = replace(cohort.seminar, venue=replace(cohort.seminar.venue, town="Vejle"))
@@ -334,8 +347,8 @@ async def test_the_ledger_marks_letters_stale_after_a_venue_moves(
         await settle(pilot)
         assert isinstance(app.screen, LedgerScreen)
         table = app.screen.query_one(VirtualTable)
-        assert [r[2] for r in table.rows] == ["stale"] * count
-        assert set(table.kinds) == {"warning"}
+        assert [r[2] for r in table.rows if r[2] != "superseded"] == ["stale"] * count
+        assert set(table.kinds) == {"warning", "muted"}  # stale; the drafts superseded
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LettersScreen)

@@ -23,7 +23,7 @@ from textual.widgets import ProgressBar, Select, Static
 from kommunestyre.errors import KommunestyreError
 from kommunestyre.formats import short_date
 from kommunestyre.letters.catalogue import LETTERS, Filters, letter_kind
-from kommunestyre.services.registry import Snapshot
+from kommunestyre.services.registry import Result, Snapshot
 from kommunestyre.tui.modals.confirm import ConfirmModal
 from kommunestyre.tui.screens.base import BaseScreen
 from kommunestyre.tui.widgets.plain import Plain, plain
@@ -107,6 +107,13 @@ class LettersScreen(BaseScreen):
             "Resend",
             id="letters.resend",
             tooltip="Include letters already delivered (to send an update of a stale one)",
+        ),
+        Binding(
+            "k",
+            "mark_sent",
+            "Mark sent",
+            id="letters.mark_sent",
+            tooltip="Record exported drafts as sent (after sending them from your mail program)",
         ),
         Binding("h", "toggle_html", "Text/HTML", id="letters.html", tooltip="Preview the HTML"),
         Binding("n", "step(1)", "Next", show=False),
@@ -250,6 +257,11 @@ class LettersScreen(BaseScreen):
                 line.append(" Contacts (8) holds who invitations go to.")
         elif batch.outgoing:
             line.append(f"Clean: {len(batch.outgoing)} ready to export or send.", "green")
+            from kommunestyre.letters.batch import State  # loaded with the batch already
+
+            drafts = batch.count(State.EXPORTED)
+            if drafts:
+                line.append(f" {drafts} of them exported before, not marked as sent (k).")
         else:
             line.append("Nothing left to send (r includes letters already delivered).")
         if self.resend:
@@ -308,6 +320,33 @@ class LettersScreen(BaseScreen):
 
     def action_ledger(self) -> None:
         self._load_ledger()
+
+    def action_mark_sent(self) -> None:
+        """The exported drafts of this selection were sent from the coordinator's mail program."""
+        from kommunestyre.letters.batch import State
+
+        batch = self.prepared
+        drafts = batch.count(State.EXPORTED) if batch is not None else 0
+        if batch is None or not drafts:
+            self.notify("No exported letter here is waiting to be marked as sent.", timeout=4)
+            return
+        letter, filters = self.selection()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                skip = tuple(sorted(self.skip))
+                self.kapp.apply(
+                    lambda: Result(
+                        f"Marked {self.kapp.letters.mark_sent(letter, filters, skip=skip)} "
+                        "letter(s) as sent."
+                    )
+                )
+
+        text = (
+            f"Record {drafts} exported '{letter}' letter(s) as sent?\nDo this once you have "
+            "sent the drafts from your mail program: they will not go out again."
+        )
+        self.app.push_screen(ConfirmModal("Mark as sent", text, yes="Mark as sent"), answered)
 
     @work(thread=True, exclusive=True, group="ledger")
     def _load_ledger(self) -> None:
@@ -428,8 +467,8 @@ class LettersScreen(BaseScreen):
             return
         self.app.call_from_thread(
             self._finished,
-            f"Exported {len(report.deliveries)} letter(s) to {report.folder} "
-            "(manifest.csv lists them).",
+            f"Exported {len(report.deliveries)} letter(s) to {report.folder} as drafts "
+            "(manifest.csv lists them). Once sent from your mail program, k marks them as sent.",
             "information",
         )
 
