@@ -113,9 +113,7 @@ def test_ledger_skips_what_was_delivered_and_marks_moved_dates_stale(
     registry.update_cohort(2, cohort.rev, settings_with(registry, 2, seminar=moved))
 
     states = {
-        line.delivery.cohort: line.state
-        for line in service.ledger()
-        if line.state != "superseded"
+        line.delivery.cohort: line.state for line in service.ledger() if line.state != "superseded"
     }
     assert states[2] == "stale" and states[1] == "current"
     batch = service.prepare("confirmation")
