@@ -24,11 +24,11 @@ def fsync_folder(folder: Path) -> None:
 
 
 def write_private(
-    path: Path, data: bytes, *, before_replace: Callable[[], None] | None = None
+    path: Path, data: bytes, *, before_replace: Callable[[Path], None] | None = None
 ) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file:
-    a temporary file beside it (mode 0600), fsync, ``before_replace()`` (the database rotates
-    its backups there), rename, fsync of the folder."""
+    a temporary file beside it (mode 0600), fsync, ``before_replace(temporary)`` (the database
+    rotates its backups there), rename, fsync of the folder."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
     try:
@@ -38,7 +38,7 @@ def write_private(
             handle.flush()
             os.fsync(handle.fileno())
         if before_replace is not None:
-            before_replace()
+            before_replace(temporary)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):

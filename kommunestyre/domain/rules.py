@@ -839,6 +839,11 @@ def erase_people(register: Register, participant_ids: Sequence[int], now: dateti
     person's e-mail address loses its personal data too."""
     people = [register.participant(pid) for pid in participant_ids]
     emails = {p.details.email.casefold() for p in people if p.details.email}
+    names = {p.details.name for p in people}
+    for directorate in register.directorates.values():  # the invoice contact may be them too
+        invoice = directorate.invoice
+        if invoice.contact_email.casefold() in emails or invoice.contact_name in names:
+            directorate.invoice = invoice._replace(contact_name="", contact_email="")
     freed: set[int] = set()
     kept = removed = 0
     for participant in people:

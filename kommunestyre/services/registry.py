@@ -195,8 +195,8 @@ class Registry:
         return self.database.stamp() != snapshot.stamp
 
     @contextmanager
-    def _change(self, *, dry_run: bool = False) -> Iterator[Change]:
-        with self.repository.change(dry_run=dry_run) as change:
+    def _change(self, *, dry_run: bool = False, forget: bool = False) -> Iterator[Change]:
+        with self.repository.change(dry_run=dry_run, forget=forget) as change:
             yield change
 
     def _fields(self, change: Change) -> list[str]:
@@ -431,16 +431,14 @@ class Registry:
     def erase_participant(self, participant_id: int, rev: int, *, dry_run: bool = False) -> Result:
         """GDPR erasure of a person: every record with their e-mail address leaves the register
         (or stays as an anonymous invoice line), the history's text and the backups."""
-        with self._change(dry_run=dry_run) as change:
+        with self._change(dry_run=dry_run, forget=True) as change:
             change.expect("participant", participant_id, rev)
             outcome = self._erase(change, rules.records_of(change.register, participant_id))
-        if not dry_run:
-            self.database.drop_backups()
         return _result(outcome, dry_run=dry_run)
 
     def erase_directorate(self, directorate_id: int, rev: int, *, dry_run: bool = False) -> Result:
         """GDPR erasure of everybody a municipality ever registered (its invoice contacts too)."""
-        with self._change(dry_run=dry_run) as change:
+        with self._change(dry_run=dry_run, forget=True) as change:
             change.expect("directorate", directorate_id, rev)
             register = change.register
             code = register.directorate(directorate_id).municipality_code
@@ -451,8 +449,6 @@ class Registry:
                     )
             outcome = self._erase(change, rules.records_of_municipality(register, code))
             outcome.summary = f"{by_code(code).name}: {outcome.summary}"
-        if not dry_run:
-            self.database.drop_backups()
         return _result(outcome, directorate_id, dry_run=dry_run)
 
     def _erase(self, change: Change, participant_ids: Sequence[int]) -> rules.Outcome:
@@ -534,7 +530,14 @@ class Registry:
                 raise ImportRejected(ImportReport(plan, []))
             lines = apply_plan(change.register, plan, change.now)
             if plan.changes:
-                change.log("import", f"imported {path.name}: {plan.summary()}")
+                # the people of the sheet are named, so an erasure scrubs this entry too
+                emails = {r.details.email.casefold() for g in plan.groups for r in g.rows}
+                people = [
+                    p.id
+                    for p in change.register.participants.values()
+                    if p.details.email.casefold() in emails
+                ]
+                change.log("import", f"imported {path.name}: {plan.summary()}", participants=people)
         return ImportReport(plan, lines, saved=bool(plan.changes))
 
     def preview_import(

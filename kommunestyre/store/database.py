@@ -33,7 +33,6 @@ from kommunestyre.store.storage import (
     BACKUPS,
     FILE_MODE,
     MemoryStorage,
-    backup_path,
     read_json,
     write_json_atomically,
 )
@@ -187,13 +186,6 @@ class Database:
             self._memo = None
             write_json_atomically(self.path, data, backups=self.backups)
 
-    def drop_backups(self) -> None:
-        """Delete the backups (after a GDPR erasure they still hold the erased person)."""
-        with self._locked():
-            for generation in range(1, self.backups + 1):
-                with contextlib.suppress(FileNotFoundError):
-                    backup_path(self.path, generation).unlink()
-
     def _tables_under_lock(self) -> tuple[Tables, bool]:
         """The current tables (reused when the file is provably unchanged) and whether they were
         migrated on the way in."""
@@ -211,8 +203,11 @@ class Database:
     # memo describes the older file and the next transaction reads afresh.
 
     @contextmanager
-    def transaction(self) -> Iterator[TinyDB]:
-        """Read-modify-write under the lock; written once, at the end, only if changed."""
+    def transaction(self, *, forget: bool = False) -> Iterator[TinyDB]:
+        """Read-modify-write under the lock; written once, at the end, only if changed.
+
+        ``forget`` (an erasure): the earlier versions kept beside the file go in the same step
+        as the new file is written (see :func:`write_json_atomically`)."""
         with self._locked():
             stamp = self.stamp()
             tables, migrated = self._tables_under_lock()
@@ -226,7 +221,7 @@ class Database:
                 meta["writer"] = f"kommunestyre {__version__}"
                 if next(iter(data)) != META_TABLE:  # files from before the meta-first order
                     data = _meta_first(data)
-                write_json_atomically(self.path, data, backups=self.backups)
+                write_json_atomically(self.path, data, backups=self.backups, forget=forget)
                 stamp = self.stamp()
             if stamp is not None:
                 self._memo = _Memo(stamp, self.generation(data), data)

@@ -35,6 +35,7 @@ from kommunestyre.store.storage import gc_paused
 
 SETTINGS_ID = 1
 ERASED_SUMMARY = "(entry about a person whose data was erased)"
+ERASED_WHERE = "(erased)"
 
 RecordKind = Literal["cohort", "directorate", "participant", "contact"]
 _TABLES = ("cohorts", "directorates", "participants", "contacts")
@@ -257,8 +258,8 @@ class Change:
             for d in ledger.all()
             if d.get("recipient") in keys or d.get("email", "").casefold() in emails
         ]
-        if ids:
-            ledger.update({"email": ""}, doc_ids=ids)
+        if ids:  # the address, and the file name made from the person's name
+            ledger.update({"email": "", "where": ERASED_WHERE}, doc_ids=ids)
 
     def commit(self) -> None:
         with gc_paused():
@@ -288,6 +289,22 @@ class Change:
             self.db.table("counters").update(counters, doc_ids=[SETTINGS_ID])
         if self._history:
             self.db.table("history").insert_multiple(self._history)
+
+
+def _forget_the_erased(db: TinyDB, entries: list[dict[str, Any]]) -> None:
+    """A letter that left while its recipient was being erased (an export or a send that
+    started before) is recorded without their address or file name: erased stays erased."""
+    tables = db.storage.read() or {}
+    known: set[str] = set()
+    for doc in tables.get("participants", {}).values():
+        known.add(str(doc.get("email") or "").casefold())
+    for doc in tables.get("contacts", {}).values():
+        known.add(str(doc.get("email") or "").casefold())
+    for doc in tables.get("directorates", {}).values():
+        known.add(str((doc.get("invoice") or {}).get("contact_email") or "").casefold())
+    for entry in entries:
+        if str(entry.get("email") or "").casefold() not in known:
+            entry["email"], entry["where"] = "", ERASED_WHERE
 
 
 def _check_whole(where: object, register: Register) -> None:
@@ -373,6 +390,7 @@ class Repository:
         if not entries:
             return
         with self.database.transaction() as db:
+            _forget_the_erased(db, entries)
             db.table("ledger").insert_multiple(entries)
             if summary is None:
                 return
@@ -434,11 +452,12 @@ class Repository:
         ]
 
     @contextmanager
-    def change(self, *, dry_run: bool = False) -> Iterator[Change]:
+    def change(self, *, dry_run: bool = False, forget: bool = False) -> Iterator[Change]:
         """One transaction. With ``dry_run`` everything happens as it would, under the lock
-        and on the current data, and then nothing is written."""
+        and on the current data, and then nothing is written. With ``forget`` (an erasure) the
+        backups go in the same step as the change is written."""
         try:
-            with self.database.transaction() as db:
+            with self.database.transaction(forget=forget) as db:
                 with unreadable_is_corrupt(self.database.path):
                     change = Change(db, self.clock(), self.user, self._memo, self.database.path)
                 yield change

@@ -122,9 +122,34 @@ def _rotate_backups(path: Path, keep: int) -> None:
     os.replace(staging, backup_path(path, 1))
 
 
-def write_json_atomically(path: Path, data: dict[str, Any], *, backups: int = BACKUPS) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
-    write_private(path, orjson.dumps(data), before_replace=lambda: _rotate_backups(path, backups))
+def forget_earlier_versions(path: Path, keep: Path) -> None:
+    """Delete every earlier version of the file kept beside it: the backups, and what a killed
+    writer may have left (a temporary file, a backup being made). After an erasure none of
+    them may keep the person."""
+    for leftover in path.parent.glob(f"{path.name}.bak*"):
+        leftover.unlink(missing_ok=True)
+    for leftover in path.parent.glob(f".{path.name}.*"):
+        if leftover.suffix in (".tmp", ".bak") and leftover != keep and leftover.is_file():
+            leftover.unlink(missing_ok=True)
+
+
+def write_json_atomically(
+    path: Path, data: dict[str, Any], *, backups: int = BACKUPS, forget: bool = False
+) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file.
+
+    With ``forget`` (an erasure) no backup is made and the earlier ones are deleted just
+    before the new file takes the old one's place: a crash in between leaves the old file and
+    no backups (the erasure did not happen), never an erased file with a backup of the person.
+    """
+
+    def before_replace(new_version: Path) -> None:
+        if forget:
+            forget_earlier_versions(path, keep=new_version)
+        else:
+            _rotate_backups(path, backups)
+
+    write_private(path, orjson.dumps(data), before_replace=before_replace)
 
 
 class AtomicJSONStorage(Storage):
