@@ -85,7 +85,9 @@ def test_no_file_in_the_folder_keeps_a_trace(tmp_path: Path) -> None:
     registry = everything_about_soeren(db, tmp_path)
     letters = LetterService(registry.repository)
     letters.export(letters.prepare("practical", Filters(cohort=1)), folder / "breve", "eml")
-    letters.export(letters.prepare("invitation", Filters(status="registered")), folder / "inv", "mbox")
+    letters.export(
+        letters.prepare("invitation", Filters(status="registered")), folder / "inv", "mbox"
+    )
     mailbox = Mailbox()
     server = start(mailbox, None)
     try:
