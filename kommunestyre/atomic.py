@@ -45,3 +45,20 @@ def write_private(
             os.unlink(temporary)
         raise
     fsync_folder(path.parent)
+
+
+def private_folder(path: Path) -> Path:
+    """Create ``path`` and any missing folders above it, readable only by the owner (0700)
+    whatever the umask; folders that exist are left as they are."""
+    missing = []
+    folder = path
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(folder, 0o700)
+            os.chmod(folder, 0o700)  # the umask may have taken bits off (or a 000 umask none)
+    return path

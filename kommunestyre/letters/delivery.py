@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kommunestyre.atomic import private_folder
 from kommunestyre.domain.model import Programme
 from kommunestyre.errors import KommunestyreError, ValidationError
 from kommunestyre.letters.batch import Batch, Letter
@@ -120,7 +121,7 @@ def check_target(target: Path) -> Path:
 
 def _staging(target: Path) -> Path:
     check_target(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     staging = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
     staging.mkdir(mode=0o700)
     return staging

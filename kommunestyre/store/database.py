@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from kommunestyre import __version__
+from kommunestyre.atomic import private_folder
 from kommunestyre.errors import CorruptDatabase, DatabaseBusy, DatabaseError, DatabaseExists
 from kommunestyre.store.migrations import MIGRATIONS
 from kommunestyre.store.storage import (
@@ -112,7 +114,9 @@ class Database:
     """One database file and its lock."""
 
     def __init__(self, path: Path, *, lock_timeout: float = 10.0, backups: int = BACKUPS) -> None:
-        self.path = Path(path)
+        # A link is followed to the file it names: that file is locked and replaced (with its
+        # backups beside it), and the link stays a link. Two paths to one file share one lock.
+        self.path = Path(path).resolve() if Path(path).is_symlink() else Path(path)
         self.lock_timeout = lock_timeout
         self.backups = backups
         self._memo: _Memo | None = None  # only touched while holding the lock
@@ -170,7 +174,7 @@ class Database:
     def create(self, tables: Tables, *, overwrite: bool = False, created: str = "") -> None:
         """Write a new database; an existing one is only replaced with ``overwrite`` (and is then
         kept as the first backup)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(self.path.parent)
         with self._locked():
             if self.path.exists() and not overwrite:
                 raise DatabaseExists(f"{self.path} already exists (use --force to replace it)")
@@ -202,12 +206,25 @@ class Database:
     # The stamp is taken *before* reading: should anything replace the file in between, the
     # memo describes the older file and the next transaction reads afresh.
 
+    def check_writable(self) -> None:
+        """A database made read-only (chmod 0400) is never replaced by a writable copy."""
+        try:
+            mode = os.stat(self.path).st_mode
+        except FileNotFoundError:
+            return
+        if not mode & stat.S_IWUSR:
+            raise DatabaseError(
+                f"{self.path} is read-only (mode {stat.S_IMODE(mode):04o}); kommunestyre does "
+                "not replace a file you protected. Make it writable (chmod u+w) to change it"
+            )
+
     @contextmanager
     def transaction(self, *, forget: bool = False) -> Iterator[TinyDB]:
         """Read-modify-write under the lock; written once, at the end, only if changed.
 
         ``forget`` (an erasure): the earlier versions kept beside the file go in the same step
         as the new file is written (see :func:`write_json_atomically`)."""
+        self.check_writable()
         with self._locked():
             stamp = self.stamp()
             tables, migrated = self._tables_under_lock()
