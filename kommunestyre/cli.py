@@ -170,7 +170,12 @@ def main(
     environ: Mapping[str, str] | None = None,
 ) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    for argument in arguments:
+        if "\x00" in argument or any("\ud800" <= c <= "\udfff" for c in argument):
+            shown = argument.encode("unicode_escape", "backslashreplace").decode()[:60]
+            parser.error(f"the argument {shown!r} contains a character no file or name can hold")
+    args = parser.parse_args(arguments)
     from kommunestyre.errors import KommunestyreError
 
     ctx = Context(clock, os.environ if environ is None else environ)

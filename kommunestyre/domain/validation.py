@@ -80,7 +80,7 @@ def clean_note(value: str, field: str) -> str:
     return text
 
 
-def quoted(value: object, limit: int = 40) -> str:
+def quoted(value: object, limit: int = 60) -> str:
     """A value for an error message: quoted, and cut short if it is long."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 2] + "…" + text[-1]
@@ -112,34 +112,36 @@ def validate_email(value: str, field: str = "email", *, required: bool = True) -
         return ""
     problem = _unsafe(text)
     if problem or " " in text:
-        raise ValidationError(field, f"{text!r} {problem or 'contains spaces'}")
+        raise ValidationError(field, f"{quoted(text)} {problem or 'contains spaces'}")
     if text.count("@") != 1:
-        raise ValidationError(field, f"{text!r} is not an e-mail address (one @ is needed)")
+        raise ValidationError(field, f"{quoted(text)} is not an e-mail address (one @ is needed)")
     local, domain = text.split("@")
     if local and not local.isascii():
         raise ValidationError(
             field,
-            f"{text!r}: letters like æ, ø, å before the @ are refused by most mail servers; "
+            f"{quoted(text)}: letters like æ, ø, å before the @ are refused by most mail servers; "
             "ask for the address they use for mail from outside",
         )
     if not local or len(local) > 64 or not _LOCAL_PART.match(local):
-        raise ValidationError(field, f"{text!r}: the part before @ is not valid")
+        raise ValidationError(field, f"{quoted(text)}: the part before @ is not valid")
     domain = domain.lower()
     try:
         ascii_domain = domain.encode("idna").decode("ascii")
         round_trip = ascii_domain.encode("ascii").decode("idna")
     except UnicodeError:
-        raise ValidationError(field, f"{text!r}: the domain {domain!r} is not valid") from None
+        raise ValidationError(
+            field, f"{quoted(text)}: the domain {quoted(domain)} is not valid"
+        ) from None
     if round_trip != domain:
         # Soft hyphens, full-width dots and the like vanish in IDNA: one mailbox, many spellings.
         raise ValidationError(
-            field, f"{text!r}: the domain contains invisible or look-alike characters"
+            field, f"{quoted(text)}: the domain contains invisible or look-alike characters"
         )
     labels = ascii_domain.split(".")
     if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels):
-        raise ValidationError(field, f"{text!r}: the domain {domain!r} is not valid")
+        raise ValidationError(field, f"{quoted(text)}: the domain {quoted(domain)} is not valid")
     if not re.match(r"^([a-z]{2,63}|xn--[a-z0-9-]+)$", labels[-1]):
-        raise ValidationError(field, f"{text!r}: the domain must end in a name like .dk")
+        raise ValidationError(field, f"{quoted(text)}: the domain must end in a name like .dk")
     if len(local) + 1 + len(ascii_domain) > 254:
         raise ValidationError(field, "the address is too long")
     return f"{local}@{domain}"
@@ -161,7 +163,7 @@ def validate_phone(value: str, field: str = "phone", *, required: bool = False) 
             compact = compact[len(prefix) :]
     if not (compact.isascii() and compact.isdigit()) or len(compact) != 8 or compact[0] == "0":
         raise ValidationError(
-            field, f"{text!r} is not a Danish phone number (8 digits, optionally +45 first)"
+            field, f"{quoted(text)} is not a Danish phone number (8 digits, optionally +45 first)"
         )
     return " ".join(compact[i : i + 2] for i in range(0, 8, 2))
 
@@ -180,7 +182,7 @@ def validate_ean(value: str, field: str = "ean", *, required: bool = False) -> s
             raise ValidationError(field, "an EAN number is required for the invoice")
         return ""
     if not (text.isascii() and text.isdigit()) or len(text) != 13:
-        raise ValidationError(field, f"{value.strip()!r} is not an EAN number (13 digits)")
+        raise ValidationError(field, f"{quoted(value.strip())} is not an EAN number (13 digits)")
     expected = ean_check_digit(text[:12])
     if int(text[12]) != expected:
         raise ValidationError(
@@ -208,7 +210,7 @@ def validate_cvr(value: str, field: str = "cvr", *, required: bool = False) -> s
             raise ValidationError(field, "a CVR number is required")
         return ""
     if not (text.isascii() and text.isdigit()) or len(text) != 8 or text[0] == "0":
-        raise ValidationError(field, f"{value.strip()!r} is not a CVR number (8 digits)")
+        raise ValidationError(field, f"{quoted(value.strip())} is not a CVR number (8 digits)")
     weights = (2, 7, 6, 5, 4, 3, 2, 1)
     if sum(int(d) * w for d, w in zip(text, weights, strict=True)) % 11:
         raise ValidationError(field, f"{text} is not a valid CVR number (check digit)")
@@ -224,14 +226,15 @@ def parse_amount(value: object, field: str) -> Decimal:
     if isinstance(value, str) and re.fullmatch(r"\s*\d{1,3}(\.\d{3})+\s*", value):
         raise ValidationError(
             field,
-            f"{value!r} looks like a Danish thousands separator; write {value.replace('.', '')}",
+            f"{quoted(value)} looks like a Danish thousands separator; "
+            f"write {value.replace('.', '')}",
         )
     try:
         amount = Decimal(str(value).strip().replace(" ", ""))
     except InvalidOperation:
-        raise ValidationError(field, f"{value!r} is not a number") from None
+        raise ValidationError(field, f"{quoted(value)} is not a number") from None
     if not amount.is_finite() or amount < 0:
-        raise ValidationError(field, f"{value!r} is not a positive amount")
+        raise ValidationError(field, f"{quoted(value)} is not a positive amount")
     return amount
 
 
@@ -257,7 +260,7 @@ def validate_participant(
 
     def check_field(key: str, name: str) -> str:
         if key not in known:
-            raise ValidationError(name, f"unknown field {key!r} (known: {', '.join(known)})")
+            raise ValidationError(name, f"unknown field {quoted(key)} (known: {', '.join(known)})")
         return key
 
     def check_extra() -> tuple[str, ...]:

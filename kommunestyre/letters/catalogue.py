@@ -31,6 +31,7 @@ from kommunestyre.domain.model import (
 )
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.domain.pricing import invoice_lines, unit_price
+from kommunestyre.domain.validation import quoted
 from kommunestyre.errors import ValidationError
 from kommunestyre.formats import percent
 
@@ -409,7 +410,9 @@ def letter_kind(key: str) -> LetterKind:
         return LETTERS[key]
     except KeyError:
         known = ", ".join(LETTERS)
-        raise ValidationError("letter", f"there is no letter {key!r} (known: {known})") from None
+        raise ValidationError(
+            "letter", f"there is no letter {quoted(key)} (known: {known})"
+        ) from None
 
 
 def value_at(context: Context, path: str) -> object:

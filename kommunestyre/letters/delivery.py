@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from kommunestyre.atomic import private_folder
 from kommunestyre.domain.model import Programme
+from kommunestyre.domain.validation import quoted
 from kommunestyre.errors import KommunestyreError, ValidationError
 from kommunestyre.letters.batch import Batch, Letter
 from kommunestyre.letters.ledger import EXPORTED, SENT, UNCERTAIN, Delivery
@@ -156,7 +157,7 @@ def export(
     as drafts. Everything is written into a hidden folder beside it and renamed into place at
     the end: a failure or a cancel leaves nothing."""
     if fmt not in ("eml", "mbox"):
-        raise ValidationError("format", f"{fmt!r}: choose eml or mbox")
+        raise ValidationError("format", f"{quoted(fmt)}: choose eml or mbox")
     staging = _staging(target)
     try:
         names: list[str] = []
@@ -227,7 +228,9 @@ class SmtpSettings:
         if not self.host:
             raise ValidationError("smtp-host", "an SMTP server is needed")
         if self.security not in SECURITY:
-            raise ValidationError("security", f"{self.security!r}: choose starttls, ssl or none")
+            raise ValidationError(
+                "security", f"{quoted(self.security)}: choose starttls, ssl or none"
+            )
         if self.user and self.security == "none":
             raise ValidationError(
                 "security", "a password is never sent over an unencrypted connection"

@@ -21,6 +21,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+from kommunestyre.domain.validation import quoted
 from kommunestyre.errors import ValidationError
 from kommunestyre.letters.calendar import CalendarFile
 
@@ -59,12 +60,15 @@ def ascii_email(email: str, what: str = "recipient") -> str:
     if not local.isascii():
         raise ValidationError(
             f"{what} e-mail",
-            f"{email!r}: letters like æ, ø, å before the @ cannot be sent by most mail servers",
+            f"{quoted(email)}: letters like æ, ø, å before the @ cannot be sent by most "
+            "mail servers",
         )
     try:
         return f"{local}@{domain.encode('idna').decode('ascii')}"
     except UnicodeError:
-        raise ValidationError(f"{what} e-mail", f"{email!r}: the domain is not valid") from None
+        raise ValidationError(
+            f"{what} e-mail", f"{quoted(email)}: the domain is not valid"
+        ) from None
 
 
 def address(name: str, email: str, what: str = "recipient") -> Address:
@@ -76,7 +80,9 @@ def address(name: str, email: str, what: str = "recipient") -> Address:
     try:
         return Address(display_name=name, username=local, domain=domain)
     except (ValueError, IndexError) as error:
-        raise ValidationError(f"{what} e-mail", f"{email!r} cannot be used: {error}") from None
+        raise ValidationError(
+            f"{what} e-mail", f"{quoted(email)} cannot be used: {error}"
+        ) from None
 
 
 _ATOMS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*", re.ASCII)

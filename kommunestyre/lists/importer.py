@@ -23,7 +23,12 @@ from kommunestyre.domain.model import (
     Register,
 )
 from kommunestyre.domain.municipalities import Municipality, find_municipality
-from kommunestyre.domain.validation import parse_whole, validate_invoice, validate_participant
+from kommunestyre.domain.validation import (
+    parse_whole,
+    quoted,
+    validate_invoice,
+    validate_participant,
+)
 from kommunestyre.errors import InvalidRecord, KommunestyreError, RuleError, ValidationError
 from kommunestyre.lists.sheets import MAX_CELL, Sheet
 
@@ -158,7 +163,7 @@ def _field_key(text: str, fields: Sequence[ProfessionalField]) -> str:
         if wanted in (header_key(f.key), header_key(f.label)):
             return f.key
     known = ", ".join(f.label for f in fields)
-    raise ValidationError("field", f"{text!r} is not a field (known: {known})")
+    raise ValidationError("field", f"{quoted(text)} is not a field (known: {known})")
 
 
 def _cohort(text: str, default: int | None, register: Register) -> int | None:
@@ -281,7 +286,7 @@ def _group_invoice(rows: Sequence[ImportRow], plan: ImportPlan) -> InvoiceDetail
                     Problem(
                         row.number,
                         name.upper() if name != "reference" else name,
-                        f"{value!r} differs from {chosen[name][0]!r} in row "
+                        f"{quoted(value)} differs from {quoted(chosen[name][0])} in row "
                         f"{chosen[name][1]} for the same municipality",
                     )
                 )

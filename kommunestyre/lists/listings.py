@@ -17,6 +17,7 @@ from kommunestyre.domain.model import (
 )
 from kommunestyre.domain.municipalities import all_municipalities, by_code
 from kommunestyre.domain.pricing import EMPTY_BILL, invoice_lines, round_ore
+from kommunestyre.domain.validation import quoted
 from kommunestyre.errors import ValidationError
 from kommunestyre.formats import short_date
 
@@ -57,7 +58,9 @@ def _check(register: Register, selection: Selection) -> None:
         raise ValidationError("cohort", f"there is no hold {selection.cohort}")
     keys = [f.key for f in register.programme.fields]
     if selection.field is not None and selection.field not in keys:
-        raise ValidationError("field", f"{selection.field!r} is not a field ({', '.join(keys)})")
+        raise ValidationError(
+            "field", f"{quoted(selection.field)} is not a field ({', '.join(keys)})"
+        )
 
 
 def _seat_status(participant: Participant) -> str:
@@ -207,7 +210,7 @@ def make_listing(
     kind: str, register: Register, selection: Selection, invited: Collection[int] = ()
 ) -> Listing:
     if kind not in LISTS:
-        raise ValidationError("list", f"{kind!r}: choose {', '.join(LISTS)}")
+        raise ValidationError("list", f"{quoted(kind)}: choose {', '.join(LISTS)}")
     _check(register, selection)
     if kind == "contacts":
         return contacts(register, selection, invited)

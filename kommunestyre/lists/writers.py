@@ -100,7 +100,11 @@ def _xlsx_cell(sheet, value: Cell):
         return cell
     if isinstance(value, int):
         return WriteOnlyCell(sheet, value=value)
-    cell = WriteOnlyCell(sheet, value=neutralise(value))
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    # XLSX cannot hold control characters at all: each is shown as U+FFFD instead
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", neutralise(value))
+    cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"  # text, whatever it looks like (a phone number stays text)
     return cell
 
