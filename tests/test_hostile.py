@@ -74,7 +74,7 @@ def test_every_validator_accepts_cleanly_or_names_the_field(value: str) -> None:
             assert not CONTROL.search(result.replace("\n", "")), f"{name} let a control through"
 
 
-# -- in: the registry and a sign-up sheet -----------------------------------------------------------
+# -- in: the registry and a sign-up sheet ---------------------------------------------------------
 
 
 @pytest.fixture
@@ -214,7 +214,7 @@ def test_a_template_made_of_the_value_renders_or_is_reported(
         assert letter.problems or letter.text is not None
 
 
-# -- out: lists, letters, headers and file names, from data that got past the validators ---------
+# -- out: lists, letters, headers and file names, from data that got past the validators -------
 
 
 @pytest.fixture
