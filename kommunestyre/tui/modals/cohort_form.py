@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -13,7 +14,7 @@ from textual.widgets import TextArea
 from kommunestyre.clock import local
 from kommunestyre.domain.model import Cohort, Meeting, Venue
 from kommunestyre.domain.rules import MAX_DIRECTORATES, MAX_PARTICIPANT_CAP, MIN_PARTICIPANT_CAP
-from kommunestyre.domain.validation import clean_text, parse_clock, parse_day
+from kommunestyre.domain.validation import clean_text, parse_clock, parse_day, parse_whole
 from kommunestyre.errors import InvalidRecord, KommunestyreError, ValidationError
 from kommunestyre.formats import short_date
 from kommunestyre.services.registry import CohortSettings
@@ -31,13 +32,7 @@ _ERROR_FIELDS = {
 
 
 def _number(low: int, high: int, field: str) -> Check:
-    def check(value: str) -> int:
-        text = value.strip()
-        if not text.isdigit() or not low <= int(text) <= high:
-            raise ValidationError(field, f"a whole number from {low} to {high}")
-        return int(text)
-
-    return check
+    return partial(parse_whole, field=field, low=low, high=high, what="a whole number")
 
 
 def _parsing(parse: Callable[[str, str], object], field: str) -> Check:
@@ -177,8 +172,8 @@ class CohortForm(FormModal[CohortSettings]):
                 venue("followup"),
             ),
             registration_deadline=parse_day(v["registration_deadline"], "registration_deadline"),
-            min_directorates=int(v["min_directorates"]),
-            max_directorates=int(v["max_directorates"]),
-            max_participants=int(v["max_participants"]),
+            min_directorates=parse_whole(v["min_directorates"], "min_directorates"),
+            max_directorates=parse_whole(v["max_directorates"], "max_directorates"),
+            max_participants=parse_whole(v["max_participants"], "max_participants"),
             themes=tuple(line.strip() for line in v["themes"].splitlines() if line.strip()),
         )

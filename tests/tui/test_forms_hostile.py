@@ -1,0 +1,59 @@
+"""Every form of the app with markup, control characters and the like typed into every field:
+saving marks the fields or saves the text as typed; the app never crashes and no action is
+planted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from kommunestyre.tui.modals.form_modal import FormModal
+from tests.tui.conftest import SIZE, AppFactory
+from tests.tui.test_flows import open_register_on
+
+VALUES = ["[@click=app.quit]Klik her[/]", "Ole [/] Hansen", "Ole \x1b[31mRød", "²"]
+
+#: (screen key, keys that open the form, a person or cohort to select first)
+FORMS = [
+    ("1", ["a"], None),  # add a directorate
+    ("2", ["e"], "tina kristensen"),  # edit a participant
+    ("2", ["s"], "tina kristensen"),  # a substitute
+    ("2", ["i"], None),  # import a sheet
+    ("2", ["x"], None),  # write a list
+    ("3", ["e"], None),  # cohort settings
+    ("3", ["i"], None),  # invoice details
+    ("3", ["n"], None),  # one more member
+    ("8", ["e"], None),  # a municipality's contact
+]
+
+
+@pytest.mark.parametrize(
+    ("screen", "keys", "person"), FORMS, ids=[f"{s}{''.join(k)}" for s, k, _ in FORMS]
+)
+async def test_hostile_text_in_every_field_of_a_form(
+    make_app: AppFactory, demo_db: Path, screen: str, keys: list[str], person: str | None
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for shift in (0, 2):  # each field gets two of the values, the form gets all four
+            if person:
+                await open_register_on(pilot, person)
+            else:
+                await pilot.press(screen)
+                await pilot.pause()
+            await pilot.press(*keys)
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, FormModal), f"{screen}{keys} opened {form}"
+            for index, field in enumerate(form.query(Input)):
+                field.value = VALUES[(index + shift) % len(VALUES)]
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.is_running, f"{screen}{keys}: the app ended"
+            while isinstance(app.screen, FormModal) or app.screen.is_modal:
+                await pilot.press("escape")
+                await pilot.pause()
+        assert app.is_running
