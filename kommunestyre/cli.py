@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from kommunestyre import __version__
+from kommunestyre.terminal import PrintableStream
 
 if TYPE_CHECKING:
     from kommunestyre.clock import Clock
@@ -169,18 +170,29 @@ def main(
     clock: Clock | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> int:
-    parser = build_parser()
-    arguments = sys.argv[1:] if argv is None else list(argv)
-    for argument in arguments:
-        if "\x00" in argument or any("\ud800" <= c <= "\udfff" for c in argument):
-            shown = argument.encode("unicode_escape", "backslashreplace").decode()[:60]
-            parser.error(f"the argument {shown!r} contains a character no file or name can hold")
-    args = parser.parse_args(arguments)
+    saved = sys.stdout, sys.stderr  # names, notes and paths are printed as data, never obeyed
+    sys.stdout, sys.stderr = PrintableStream(saved[0]), PrintableStream(saved[1])
+    try:
+        parser = build_parser()
+        arguments = sys.argv[1:] if argv is None else list(argv)
+        for argument in arguments:
+            if "\x00" in argument or any("\ud800" <= c <= "\udfff" for c in argument):
+                shown = argument.encode("unicode_escape", "backslashreplace").decode()[:60]
+                parser.error(
+                    f"the argument {shown!r} contains a character no file or name can hold"
+                )
+        args = parser.parse_args(arguments)
+        ctx = Context(clock, os.environ if environ is None else environ)
+        return _run_guarded(getattr(args, "handler", _cmd_app), args, ctx)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run_guarded(handler: Handler, args: argparse.Namespace, ctx: Context) -> int:
+    """Runs one command: every failure becomes one line on stderr and an exit code."""
     from kommunestyre.errors import KommunestyreError
 
-    ctx = Context(clock, os.environ if environ is None else environ)
     try:
-        handler: Handler = getattr(args, "handler", _cmd_app)
         return handler(args, ctx)
     except KommunestyreError as error:
         print(f"kommunestyre: {error.title.lower()}: {error}", file=sys.stderr)

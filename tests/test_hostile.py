@@ -179,6 +179,7 @@ def test_command_line_arguments_never_print_a_traceback(
             code = int(stop.code or 0)
         out, err = capsys.readouterr()
         assert "Traceback" not in out + err and code != 70, argv
+        assert not CONTROL.search(out + err), argv  # echoed as data, never obeyed
         if code:
             assert (err or out).strip(), argv  # the reason (an import's report is on stdout)
     assert demo_db.read_bytes() == before  # the dry runs and refusals changed nothing

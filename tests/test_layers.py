@@ -93,6 +93,7 @@ CONTRACTS = {
             "kommunestyre.atomic",
             "kommunestyre.spreadsheet",
             "kommunestyre.crash",
+            "kommunestyre.terminal",
         ),
     ),
     "the store never reaches up": (
@@ -133,6 +134,7 @@ CONTRACTS = {
             "kommunestyre.definition",
             "kommunestyre.spreadsheet",
             "kommunestyre.crash",
+            "kommunestyre.terminal",
         ),
         (
             "kommunestyre.store",

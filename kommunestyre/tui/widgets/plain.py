@@ -9,20 +9,13 @@ commands) are shown as visible symbols.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rich.text import Text
 from textual.widgets import DataTable, Label, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters made visible (U+241B for ESC, U+FFFD for the rest);
-    line breaks and tabs stay."""
-    return _CONTROLS.sub(lambda m: "\u241b" if m.group() == "\x1b" else "\ufffd", text)
+from kommunestyre.terminal import printable
 
 
 def plain(text: object, style: str = "") -> Text:
