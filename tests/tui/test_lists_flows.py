@@ -68,6 +68,31 @@ async def test_import_after_reading_the_report(
     assert "ea@atlantis.dk" not in emails
 
 
+async def test_a_sheet_with_odd_numbers_is_reported_and_the_app_keeps_running(
+    make_app: AppFactory, demo_db: Path, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "hold.csv"
+    sheet.write_text(
+        "Kommune;Hold;Navn;Titel;Fagområde;E-mail;EAN\r\n"
+        "Albertslund;\u00b2;Lene Olsen;Direktør;Kommunaldirektør;lene@albertslund.dk;\r\n"
+        f"Albertslund;{'9' * 5000};Jens Bo;Direktør;Teknik og miljø;jens@albertslund.dk;\r\n",
+        encoding="utf-8",
+    )
+    before = demo_db.read_bytes()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "i")
+        await paste(pilot, "#input-file", str(sheet))
+        await check(pilot)
+        text = report(app)
+        assert "row 2, column 'Hold'" in text and "row 3, column 'Hold'" in text
+        assert "Nothing can be imported" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running and not isinstance(app.screen, ImportForm)
+    assert demo_db.read_bytes() == before
+
+
 async def test_a_missing_file_is_marked_at_its_field(make_app: AppFactory, tmp_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
