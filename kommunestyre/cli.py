@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from kommunestyre import __version__
+from kommunestyre import __version__, i18n
 from kommunestyre.terminal import PrintableStream
 
 if TYPE_CHECKING:
@@ -114,6 +114,15 @@ def _cohort_number(text: str) -> int:
     return cohort_number(text)
 
 
+def _add_language(parser: argparse.ArgumentParser, default: object = None) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        default=default,
+        help=i18n._("the interface's language (default: $KOMMUNESTYRE_LANG, else the programme's)"),
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kommunestyre",
@@ -124,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kommunestyre {__version__}")
     parser.add_argument("--db", metavar="PATH", help="the database file")
+    _add_language(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     # Each command also accepts --db after its name; SUPPRESS keeps it from hiding the global one.
@@ -131,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_option.add_argument(
         "--db", metavar="PATH", default=argparse.SUPPRESS, help="the database file"
     )
+    _add_language(db_option, argparse.SUPPRESS)
 
     init = commands.add_parser(
         "init", parents=[db_option], help="create a database from the programme definition"
@@ -173,8 +184,12 @@ def main(
     saved = sys.stdout, sys.stderr  # names, notes and paths are printed as data, never obeyed
     sys.stdout, sys.stderr = PrintableStream(saved[0]), PrintableStream(saved[1])
     try:
-        parser = build_parser()
         arguments = sys.argv[1:] if argv is None else list(argv)
+        environ = os.environ if environ is None else environ
+        i18n.choose(_language_flag(arguments), environ)
+        argparse._ = i18n._  # type: ignore[attr-defined]  # argparse's own words, translated
+        argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
+        parser = build_parser()
         for argument in arguments:
             if "\x00" in argument or any("\ud800" <= c <= "\udfff" for c in argument):
                 shown = argument.encode("unicode_escape", "backslashreplace").decode()[:60]
@@ -182,10 +197,22 @@ def main(
                     f"the argument {shown!r} contains a character no file or name can hold"
                 )
         args = parser.parse_args(arguments)
-        ctx = Context(clock, os.environ if environ is None else environ)
+        ctx = Context(clock, environ)
         return _run_guarded(getattr(args, "handler", _cmd_app), args, ctx)
     finally:
         sys.stdout, sys.stderr = saved
+
+
+def _language_flag(arguments: list[str]) -> str | None:
+    """``--lang`` wherever it stands (it must be known before the help is built)."""
+    for i, argument in enumerate(arguments):
+        if argument == "--":
+            break
+        if argument == "--lang" and i + 1 < len(arguments):
+            return arguments[i + 1]
+        if argument.startswith("--lang="):
+            return argument.split("=", 1)[1]
+    return None
 
 
 def _run_guarded(handler: Handler, args: argparse.Namespace, ctx: Context) -> int:

@@ -265,6 +265,9 @@ def load_programme(folder: Path) -> Programme:
     if not 1 <= offer_days <= 60:
         raise registration.fail("offer_days", f"must be 1 to 60 days (got {offer_days})")
     registration.finish()
+    language = top.text("language", required=False) or "da"
+    if language not in ("da", "en"):
+        raise top.fail("language", f'must be "da" or "en" (got {language!r})')
     vat_percent = price.amount("vat_percent")
     if vat_percent > 100:
         raise price.fail("vat_percent", f"must be a percentage (got {vat_percent})")
@@ -281,6 +284,7 @@ def load_programme(folder: Path) -> Programme:
         fields=_fields(top),
         cohorts=[],
         offer_days=offer_days,
+        language=language,
     )
     price.finish()
     top.finish()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from kommunestyre import i18n
 from kommunestyre.clock import frozen_clock, local
 from kommunestyre.definition import load_programme
 from kommunestyre.domain import rules
@@ -23,6 +25,24 @@ from kommunestyre.resources import cohorts_dir
 
 #: Well before every deadline of the shipped example programme.
 EARLY = local(datetime(2026, 12, 1, 10, 0))
+
+
+#: The suite speaks English unless a test asks for Danish (the `danish` fixture, or
+#: KOMMUNESTYRE_LANG=da for a subprocess): its assertions read like the source text.
+os.environ[i18n.ENVIRONMENT] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    i18n.use("en")
+    yield
+    i18n.use("en")
+
+
+@pytest.fixture
+def danish() -> None:
+    """This test speaks Danish (as a coordinator's app does by default)."""
+    i18n.use("da")
 
 
 @pytest.fixture(autouse=True)

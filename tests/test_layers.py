@@ -135,6 +135,7 @@ CONTRACTS = {
             "kommunestyre.spreadsheet",
             "kommunestyre.crash",
             "kommunestyre.terminal",
+            "kommunestyre.i18n",
         ),
         (
             "kommunestyre.store",

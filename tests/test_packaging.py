@@ -45,6 +45,7 @@ def test_wheel_contains_the_definition_and_templates(wheel: Path) -> None:
         assert f"kommunestyre/_data/cohorts/hold-{n}.toml" in names
     assert any(name.startswith("kommunestyre/_data/templates/") for name in names)
     assert "kommunestyre/domain/municipalities.csv" in names
+    assert "kommunestyre/locale/da/LC_MESSAGES/kommunestyre.mo" in names  # the Danish words
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert (
         "kommunestyre = kommunestyre.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
@@ -54,7 +55,7 @@ def test_wheel_contains_the_definition_and_templates(wheel: Path) -> None:
 def test_unpacked_wheel_runs_without_the_source_tree(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    env = {**os.environ, "PYTHONPATH": str(site)}
+    env = {**os.environ, "PYTHONPATH": str(site), "KOMMUNESTYRE_LANG": "da"}
     env.pop("KOMMUNESTYRE_DB", None)
     db = tmp_path / "db.json"
     probe = "import kommunestyre.resources as r; print(r.cohorts_dir(), r.templates_dir())"
@@ -74,3 +75,8 @@ def test_unpacked_wheel_runs_without_the_source_tree(wheel: Path, tmp_path: Path
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)["cohorts"]) == 4
+    help_text = subprocess.run(
+        [sys.executable, "-m", "kommunestyre", "--help"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, check=True,
+    ).stdout  # fmt: skip
+    assert help_text.startswith("brug: kommunestyre")  # the catalogue travelled in the wheel

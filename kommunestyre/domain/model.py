@@ -143,6 +143,8 @@ class Programme:
     cohorts: list[Cohort]
     #: After a cohort's deadline a freed seat is offered; the offer stands this many days.
     offer_days: int = 7
+    #: The language the coordinators work in ("da" or "en"); letters follow their templates.
+    language: str = "da"
 
     def cohort(self, number: int) -> Cohort:
         for cohort in self.cohorts:

@@ -98,7 +98,7 @@ def _programme(programme: Programme) -> Context:
         "price_excl": price.excl_vat,
         "price_vat": price.vat,
         "price_incl": price.incl_vat,
-        "vat_percent": percent(programme.vat_rate),
+        "vat_percent": percent(programme.vat_rate, "da"),
         "includes": list(programme.price_includes),
         "excludes": list(programme.price_excludes),
     }

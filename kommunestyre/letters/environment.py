@@ -26,6 +26,8 @@ from kommunestyre.errors import KommunestyreError
 from kommunestyre.formats import clock_time, long_date, long_moment, money, short_date
 from kommunestyre.resources import templates_dir
 
+DA = "da"  # the letters are Danish, whatever language the coordinator's screen speaks
+
 
 def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
@@ -35,8 +37,8 @@ def periode(meeting: dict[str, Any]) -> str:
     """A meeting's time span: one day, or from one moment to another."""
     start, end = meeting["start"], meeting["end"]
     if start.date() == end.date():
-        return f"{long_date(start.date())} {clock_time(start)}-{end:%H.%M}"
-    return f"fra {long_moment(start)} til {long_moment(end)}"
+        return f"{long_date(start.date(), DA)} {clock_time(start, DA)}-{end:%H.%M}"
+    return f"fra {long_moment(start, DA)} til {long_moment(end, DA)}"
 
 
 def antal(count: int, one: str, many: str) -> str:
@@ -45,13 +47,13 @@ def antal(count: int, one: str, many: str) -> str:
 
 
 FILTERS = {
-    "dato": lambda value: long_date(_day(value)),
+    "dato": lambda value: long_date(_day(value), DA),
     "kort_dato": lambda value: short_date(_day(value)),
-    "kl": clock_time,
-    "tidspunkt": long_moment,
+    "kl": lambda moment: clock_time(moment, DA),
+    "tidspunkt": lambda moment: long_moment(moment, DA),
     "periode": periode,
-    "kr": lambda amount: money(Decimal(amount), decimals=False),
-    "kr_ore": lambda amount: money(Decimal(amount), decimals=True),
+    "kr": lambda amount: money(Decimal(amount), decimals=False, language=DA),
+    "kr_ore": lambda amount: money(Decimal(amount), decimals=True, language=DA),
     "antal": antal,
 }
 

@@ -113,7 +113,7 @@ def _md_cell(value: Cell) -> str:
     if isinstance(value, Decimal):
         from kommunestyre.formats import money
 
-        return money(value)
+        return money(value, language="da")  # the lists are Danish documents
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 

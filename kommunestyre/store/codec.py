@@ -127,6 +127,7 @@ def encode_settings(programme: Programme) -> Doc:
         "price_excludes": list(programme.price_excludes),
         "invoice_weeks_before": programme.invoice_weeks_before,
         "offer_days": programme.offer_days,
+        "language": programme.language,
         "coordinator": {
             "name": c.name,
             "title": c.title,
@@ -154,6 +155,7 @@ def decode_programme(doc: Doc, cohorts: list[Cohort]) -> Programme:
         fields=[ProfessionalField(**f) for f in doc["fields"]],
         cohorts=sorted(cohorts, key=lambda c: c.number),
         offer_days=doc["offer_days"],
+        language=doc.get("language", "da"),  # databases from before issue 10 are Danish
     )
 
 

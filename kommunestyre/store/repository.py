@@ -24,6 +24,7 @@ from typing import Any, Literal
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from kommunestyre import i18n
 from kommunestyre.clock import Clock, system_clock
 from kommunestyre.domain import integrity, rules
 from kommunestyre.domain.model import Directorate, Participant, Programme, Register
@@ -380,6 +381,7 @@ class Repository:
         with gc_paused(), unreadable_is_corrupt(self.database.path):
             register = _decode_register(tables)
         _check_whole(self.database.path, register)
+        i18n.follow_programme(register.programme.language)  # unless --lang said otherwise
         rules.settle(register, self.clock())
         return register, Database.generation(tables)
 
@@ -427,6 +429,7 @@ class Repository:
         with gc_paused(), unreadable_is_corrupt(self.database.path):
             register = _decode_register(tables)
         _check_whole(self.database.path, register)
+        i18n.follow_programme(register.programme.language)  # unless --lang said otherwise
         rules.settle(register, self.clock())
         return register, _ledger_of(tables, letter)
 

@@ -18,10 +18,12 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from kommunestyre.errors import ConflictError, KommunestyreError
+from kommunestyre.i18n import N_, _
 from kommunestyre.services.registry import Registry, Result, Snapshot
 from kommunestyre.tui.flows import Flows
+from kommunestyre.tui.language import translate_bindings
 from kommunestyre.tui.modals.help import HelpScreen
-from kommunestyre.tui.screens.base import SCREENS, BaseScreen
+from kommunestyre.tui.screens.base import SCREEN_LABELS, SCREENS, BaseScreen
 from kommunestyre.tui.screens.cohort import CohortScreen
 from kommunestyre.tui.screens.contacts import ContactsScreen
 from kommunestyre.tui.screens.history import HistoryScreen
@@ -66,10 +68,22 @@ class KommunestyreApp(App[None]):
             for mode, key, label in SCREENS
         ),
         Binding(
-            "f1", "help", "Help", id="app.help", tooltip="Every key, and what each screen is for"
+            "f1",
+            "help",
+            N_("Help"),
+            id="app.help",
+            tooltip=N_("Every key, and what each screen is for"),
         ),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("ctrl+r", "reload", N_("Reload"), show=False, id="app.reload"),
+        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            N_("palette"),
+            show=False,
+            priority=True,
+            tooltip=N_("Open the command palette"),
+        ),
     ]
 
     def __init__(
@@ -80,6 +94,7 @@ class KommunestyreApp(App[None]):
         snapshot: Snapshot | None = None,
         poll_seconds: float = 2.0,
     ) -> None:
+        translate_bindings()  # the keys in the language in use, before any widget reads them
         super().__init__()
         self.registry = registry
         self.poll_seconds = poll_seconds
@@ -117,7 +132,9 @@ class KommunestyreApp(App[None]):
             self._exception = error
             self._exception_event.set()
         screen = getattr(self.screen, "MODE", type(self.screen).__name__)
-        self.exit(return_code=1, message=one_line(error, f"the app, {screen}"))
+        self.exit(
+            return_code=1, message=one_line(error, _("the app, {screen}").format(screen=screen))
+        )
 
     # -- data ----------------------------------------------------------------------------------
 
@@ -137,7 +154,7 @@ class KommunestyreApp(App[None]):
             self.notify(str(error), title=error.title, severity="error")
             return
         if changed:
-            self.notify("The register was changed elsewhere; showing the latest.", timeout=4)
+            self.notify(_("The register was changed elsewhere; showing the latest."), timeout=4)
 
     def apply(
         self, action: Callable[[], Result], on_error: ErrorHandler | None = None
@@ -165,14 +182,14 @@ class KommunestyreApp(App[None]):
             self.bell()
             self.notify(
                 f"{error.filename or ''} {error.strerror or error}",
-                title="File error",
+                title=_("File error"),
                 severity="error",
             )
             return None
         self.reload()
-        self.notify(result.message, title="Saved")
+        self.notify(result.message, title=_("Saved"))
         for line in result.promotions:
-            self.notify(line, title="Promoted from the waiting list", timeout=8)
+            self.notify(line, title=_("Promoted from the waiting list"), timeout=8)
         return result
 
     @property
@@ -194,26 +211,45 @@ class KommunestyreApp(App[None]):
 
     def action_reload(self) -> None:
         self.reload()
-        self.notify("Reloaded.")
+        self.notify(_("Reloaded."))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self))
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette offers every screen, and every action of the screen you are on."""
-        yield from super().get_system_commands(screen)
+        """The palette offers every screen, and every action of the screen you are on, in the
+        coordinator's words (searching "venteliste" finds the waiting-list actions)."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
         for mode, key, label in SCREENS:
-            yield SystemCommand(f"Go to {label}", f"Screen {key}", partial(self.switch_mode, mode))
+            yield SystemCommand(
+                _("Go to {screen}").format(screen=_(label)),
+                _("Screen {key}").format(key=key),
+                partial(self.switch_mode, mode),
+            )
         yield SystemCommand(
-            "Help", "Every key binding and what each screen is for", self.action_help
+            _("Help"), _("Every key binding and what each screen is for"), self.action_help
         )
-        yield SystemCommand("Reload", "Read the database again", self.action_reload)
+        yield SystemCommand(_("Reload"), _("Read the database again"), self.action_reload)
         if isinstance(screen, BaseScreen):
             for binding in screen.BINDINGS:
                 if isinstance(binding, Binding) and binding.description:
                     yield SystemCommand(
-                        binding.description,
-                        binding.tooltip or f"{screen.MODE} screen ({binding.key})",
+                        _(binding.description),
+                        _(binding.tooltip)
+                        if binding.tooltip
+                        else _("{screen} screen ({key})").format(
+                            screen=_(SCREEN_LABELS[screen.MODE]),
+                            key=binding.key,
+                        ),
                         partial(screen.run_action, binding.action),
                     )

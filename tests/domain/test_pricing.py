@@ -20,7 +20,7 @@ from tests.conftest import EARLY, register_team
 from tests.domain.test_rules import fill
 
 
-def test_unit_price(register: Register) -> None:
+def test_unit_price(register: Register, danish: None) -> None:
     price = unit_price(register.programme)
     assert price.excl_vat == Decimal("14900")
     assert price.vat == Decimal("3725")
@@ -71,7 +71,7 @@ def test_moved_participant_is_billed_to_their_municipality(register: Register) -
     assert cohort_bill(register, 3).billable == 1
 
 
-def test_rounding_is_half_up_to_ore() -> None:
+def test_rounding_is_half_up_to_ore(danish: None) -> None:
     assert round_ore(Decimal("0.005")) == Decimal("0.01")
     assert round_ore(Decimal("1.0049")) == Decimal("1.00")
     assert money(Decimal("1117500")) == "1.117.500,00 kr."

@@ -9,27 +9,34 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from kommunestyre.i18n import N_, _
 from kommunestyre.services.registry import Snapshot
 
 if TYPE_CHECKING:
     from kommunestyre.tui.app import KommunestyreApp
 
-#: (mode, key, label) for the navigation line and the number-key bindings.
+#: (mode, key, label) for the navigation line and the number-key bindings (labels in English;
+#: shown through ``_()``).
 SCREENS: list[tuple[str, str, str]] = [
-    ("overview", "1", "Overview"),
-    ("register", "2", "Register"),
-    ("cohort", "3", "Cohort"),
-    ("networks", "4", "Networks"),
-    ("pricing", "5", "Pricing"),
-    ("history", "6", "History"),
-    ("letters", "7", "Letters"),
-    ("contacts", "8", "Contacts"),
+    ("overview", "1", N_("Overview")),
+    ("register", "2", N_("Register")),
+    ("cohort", "3", N_("Cohort")),
+    ("networks", "4", N_("Networks")),
+    ("pricing", "5", N_("Pricing")),
+    ("history", "6", N_("History")),
+    ("letters", "7", N_("Letters")),
+    ("contacts", "8", N_("Contacts")),
 ]
 
+SCREEN_LABELS = {mode: label for mode, _key, label in SCREENS}
 
 #: `x` on the screens that have a list to hand out.
 LIST_BINDING = Binding(
-    "x", "export_list", "Lists", id="lists.export", tooltip="Write a list to .xlsx, .csv or .md"
+    "x",
+    "export_list",
+    N_("Lists"),
+    id="lists.export",
+    tooltip=N_("Write a list to .xlsx, .csv or .md"),
 )
 
 
@@ -43,12 +50,12 @@ class NavBar(Static):
     def on_mount(self) -> None:
         parts = []
         for mode, key, label in SCREENS:
-            text = f" {key} {label} "
+            text = f" {key} {_(label)} "
             if mode == self.current:
                 parts.append(f"[reverse b]{text}[/]")
             else:
                 parts.append(f"[@click=app.switch_mode('{mode}')]{text}[/]")
-        parts.append("[@click=app.help]  F1 Help [/]")
+        parts.append(f"[@click=app.help]  F1 {_('Help')} [/]")
         self.update("".join(parts))
 
 
@@ -56,7 +63,7 @@ class BaseScreen(Screen[None]):
     """A top-level screen drawn from the app's current snapshot of the register."""
 
     MODE: ClassVar[str] = ""
-    PURPOSE: ClassVar[str] = ""  # one sentence for the help screen
+    PURPOSE: ClassVar[str] = ""  # one sentence for the help screen (N_, shown through _())
     LIST_KIND: ClassVar[str] = "participants"  # the list `x` offers first on this screen
 
     def __init__(self) -> None:

@@ -23,14 +23,14 @@ from kommunestyre.domain.capacity import (
 from kommunestyre.domain.model import Cohort, Directorate, Role, Status
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.domain.pricing import directorate_bill
-from kommunestyre.formats import WEEKDAYS, clock_time, short_date
+from kommunestyre.formats import clock_time, short_date, weekday
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import BaseScreen
 from kommunestyre.tui.widgets.plain import Plain, PlainTable
 
 
 def _when(moment: datetime) -> str:
-    return f"{WEEKDAYS[moment.weekday()]} {short_date(moment.date())} {clock_time(moment)}"
+    return f"{weekday(moment.date())} {short_date(moment.date())} {clock_time(moment)}"
 
 
 def schedule_text(cohort: Cohort) -> Text:
