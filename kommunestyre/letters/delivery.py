@@ -309,10 +309,13 @@ def _deliver(smtp: smtplib.SMTP, sender: str, item: Outgoing) -> None:
 
     The steps are taken one by one so a failure says how far it got: before DATA the
     message certainly did not arrive (raises :class:`_BeforeData`); a failure during DATA is
-    :class:`_DuringData`, and the message may have arrived.
+    :class:`_DuringData`, and the message may have arrived. A reply refusing a step (a 4xx or
+    5xx code) is definite: it is raised as it is, and the message did not arrive.
     """
     import smtplib
 
+    # smtplib's errors are OSErrors too: a server's refusal is told apart from a lost line.
+    refused = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
     try:
         smtp.ehlo_or_helo_if_needed()
         code, reply = smtp.mail(sender)
@@ -321,16 +324,28 @@ def _deliver(smtp: smtplib.SMTP, sender: str, item: Outgoing) -> None:
         code, reply = smtp.rcpt(item.to)
         if code not in (250, 251):
             raise smtplib.SMTPRecipientsRefused({item.to: (code, reply)})
+    except refused:
+        _reset(smtp)  # end the refused transaction: the next letter starts a new one
+        raise
     except (smtplib.SMTPServerDisconnected, OSError) as error:
         raise _BeforeData(error) from error
     try:
         code, reply = smtp.data(item.message)
+    except refused:  # DATA itself refused (say, 451 or 554): nothing was handed over
+        _reset(smtp)
+        raise
     except (smtplib.SMTPServerDisconnected, OSError) as error:
         raise _DuringData(error) from error
     if code != 250:
-        with contextlib.suppress(smtplib.SMTPException, OSError):
-            smtp.rset()
+        _reset(smtp)
         raise smtplib.SMTPDataError(code, reply)
+
+
+def _reset(smtp: smtplib.SMTP) -> None:
+    import smtplib
+
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        smtp.rset()
 
 
 class _BeforeData(Exception):
@@ -386,12 +401,18 @@ def send(
             except _DuringData as error:
                 note(item, UNCERTAIN)
                 report.uncertain.append((item, str(error.__cause__ or error)))
+                with contextlib.suppress(smtplib.SMTPException, OSError):
+                    smtp.close()
                 smtp = _connect(settings, password)
             except smtplib.SMTPRecipientsRefused as error:
                 reasons = "; ".join(
                     f"{c} {m.decode(errors='replace')}" for c, m in error.recipients.values()
                 )
                 report.failed.append((item, reasons))
+            except smtplib.SMTPResponseException as error:
+                reply = error.smtp_error
+                text = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+                report.failed.append((item, f"{error.smtp_code} {text}"))
             except (smtplib.SMTPException, OSError, _BeforeData) as error:
                 report.failed.append((item, str(error.__cause__ or error)))
             else:
