@@ -6,6 +6,7 @@ Imported only when a letters command runs (it brings Jinja2 and the email packag
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
 import signal
@@ -287,11 +288,20 @@ def stop_requests() -> Iterator[threading.Event]:
     signals = [s for s in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, s)]
     previous = {name: signal.getsignal(getattr(signal, name)) for name in signals}
 
+    from kommunestyre.letters.delivery import HANDING_OVER
+
+    def say(text: str) -> None:  # never raises: the terminal may be gone (SIGHUP)
+        with contextlib.suppress(OSError):
+            os.write(2, f"\n{text}\n".encode())
+
     def asked(number: int, frame: object) -> None:
         if stop.is_set() and number == signal.SIGINT:
-            raise KeyboardInterrupt
+            if not HANDING_OVER.is_set():
+                raise KeyboardInterrupt
+            say("Finishing the letter in hand (it is being recorded)…")
+            return
         stop.set()
-        print("\nStopping after the letter being sent…", file=sys.stderr)
+        say("Stopping after the letter being sent…")
 
     for name in signals:
         signal.signal(getattr(signal, name), asked)

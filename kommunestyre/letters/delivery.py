@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import shutil
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -348,6 +349,12 @@ def _reset(smtp: smtplib.SMTP) -> None:
         smtp.rset()
 
 
+#: Set from the moment a message is handed to the server until its ledger entry is written.
+#: A request to stop at once (the command line's second ctrl+c) waits while it is set: cut in
+#: there, and a letter the server accepted would be sent again by the next run.
+HANDING_OVER = threading.Event()
+
+
 class _BeforeData(Exception):
     """The connection failed before the message was handed over: safe to try again."""
 
@@ -392,6 +399,7 @@ def send(
                 report.not_attempted = len(outgoing) - number + 1
                 break
             started = time.monotonic()
+            HANDING_OVER.set()
             try:
                 try:
                     _deliver(smtp, sender, item)
@@ -418,6 +426,8 @@ def send(
             else:
                 note(item, SENT)  # before anything else can happen: exactly once
                 report.sent.append(item)
+            finally:
+                HANDING_OVER.clear()
             if progress:
                 progress(number, len(outgoing))
             if gap and number < len(outgoing):

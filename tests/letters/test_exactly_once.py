@@ -38,7 +38,7 @@ class SlowMailbox(Mailbox):
         return await super().handle_DATA(server, session, envelope)
 
 
-def sender(db: Path, port: int) -> subprocess.Popen[str]:
+def sender(db: Path, port: int, output: int = subprocess.PIPE) -> subprocess.Popen[str]:
     environment = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -48,7 +48,7 @@ def sender(db: Path, port: int) -> subprocess.Popen[str]:
         [sys.executable, "-m", "kommunestyre", "letters", "send", "practical", "--cohort", "1",
          "--db", str(db), "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
          "--security", "none", "--send"],
-        env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=environment, stdout=output, stderr=output, text=True,
     )  # fmt: skip
 
 
@@ -179,3 +179,32 @@ def test_in_a_read_only_folder_the_cli_says_so_and_leaves_nothing(
         folder.chmod(stat.S_IRWXU)
     assert code != 0 and not (tmp_path / "out").exists()
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_the_terminal_closing_mid_send_loses_no_record(demo_db: Path) -> None:
+    """SIGHUP with the terminal already gone (writing to it fails): the stop is still orderly,
+    and the rerun sends each remaining letter once."""
+    mailbox = SlowMailbox()
+    server = start(mailbox, None)
+    rng = random.Random("hangup-2030")
+    try:
+        for _ in range(60):
+            before = len(mailbox.messages)
+            read_end, write_end = os.pipe()
+            process = sender(demo_db, server.port, write_end)
+            os.close(write_end)
+            wait_for(mailbox, before + 1, process)
+            time.sleep(rng.uniform(0, 0.1))
+            os.close(read_end)  # the terminal is gone: every write fails from now on
+            if process.poll() is None:
+                process.send_signal(signal.SIGHUP)
+            process.wait(timeout=120)
+            if process.returncode == 0 and before + 1 >= 39:
+                break
+        out, _ = sender(demo_db, server.port).communicate(timeout=120)  # the rest, in the open
+        out, _ = sender(demo_db, server.port).communicate(timeout=120)
+        assert "Nothing to send" in out
+    finally:
+        server.stop()
+    received = copies(mailbox)
+    assert len(received) == 39 and max(received.values()) == 1, received.most_common(3)
