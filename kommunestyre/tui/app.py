@@ -8,6 +8,10 @@ the database and reloads.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -103,10 +107,38 @@ class KommunestyreApp(App[None]):
         self.flows = Flows(self)
         self._letter_service = letters or partial(letter_service_beside, registry)
         self._letters: LetterService | None = None
+        #: The stop signals of running exports and sends (the letters screen adds and removes).
+        self.running_jobs: set[threading.Event] = set()
+        self._signals: list[int] = []
 
     def on_mount(self) -> None:
         self.switch_mode("overview")
         self.set_interval(self.poll_seconds, self.check_for_changes)
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP"):  # a kill, or the terminal window closing
+            number = getattr(signal, name, None)
+            if number is not None:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(number, self.stop_and_exit)
+                    self._signals.append(number)
+
+    def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for number in self._signals:
+            loop.remove_signal_handler(number)
+        self._signals.clear()
+
+    def stop_and_exit(self) -> None:
+        """SIGTERM or SIGHUP: like pressing `c`, a running export or send stops after the letter
+        in hand (which is then in the ledger); then the app ends."""
+        for job in self.running_jobs:
+            job.set()
+        self.run_worker(self._exit_after_jobs(), group="exit", exclusive=True)
+
+    async def _exit_after_jobs(self) -> None:
+        running = [w for w in self.workers if w.group == "delivery"]
+        await self.workers.wait_for_complete(running)
+        self.exit()
 
     def notify(
         self,

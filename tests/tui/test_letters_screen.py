@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import email
 import email.policy
+import os
+import signal
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -314,6 +316,33 @@ async def test_a_slow_send_can_be_stopped(
         await settle(pilot)
         assert not app.screen.query_one("#job").display
         assert any("(cancelled)" in n for n in notices(app))
+    assert 1 <= len(mailbox.messages) < total
+    assert len(read_ledger(Repository(Database(demo_db)), "practical")) == len(mailbox.messages)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP"])
+async def test_a_kill_or_a_closed_terminal_stops_the_send_in_order(
+    make_app: AppFactory, demo_db: Path, smtp: tuple[Mailbox, int], stop: str
+) -> None:
+    mailbox, port = smtp
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_letters(pilot, "practical", cohort=1)
+        total = len(table_rows(app))
+        await pilot.press("m")
+        await fill_send_form(pilot, port, rate="2")  # a letter every 30 seconds
+        await pilot.press("y")
+        for _ in range(100):  # until the first letter has left
+            await pilot.pause(0.05)
+            if mailbox.messages:
+                break
+        os.kill(os.getpid(), getattr(signal, stop))  # to this process: the app's handler takes it
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if not app.is_running:
+                break
+        assert not app.is_running
     assert 1 <= len(mailbox.messages) < total
     assert len(read_ledger(Repository(Database(demo_db)), "practical")) == len(mailbox.messages)
 

@@ -431,6 +431,7 @@ class LettersScreen(BaseScreen):
     def _start(self, what: str) -> Job:
         """Show the progress bar; the job carries the selection as it is now."""
         self.job = threading.Event()
+        self.kapp.running_jobs.add(self.job)  # a SIGTERM or SIGHUP stops it too
         self.query_one("#job").display = True
         self.query_one("#job-label", Static).update(f"{what}… (c stops) ")
         self.query_one(ProgressBar).update(total=None, progress=0)
@@ -487,10 +488,23 @@ class LettersScreen(BaseScreen):
             lines.append(f"{item.letter.recipient.label}: {reason}")
         if len(report.failed) > 5:
             lines.append(f"… and {len(report.failed) - 5} more (see the ledger for what left)")
-        severity = "error" if report.failed else "warning" if report.cancelled else "information"
+        for item, reason in report.uncertain[:5]:
+            lines.append(
+                f"{item.letter.recipient.label}: {reason}; it may have arrived "
+                "(not sent again unless you resend it)"
+            )
+        severity = (
+            "error"
+            if report.failed
+            else "warning"
+            if report.cancelled or report.uncertain
+            else "information"
+        )
         self.app.call_from_thread(self._finished, "\n".join(lines), severity)
 
     def _finished(self, message: str, severity: str) -> None:
+        if self.job is not None:
+            self.kapp.running_jobs.discard(self.job)
         self.job = None
         self.query_one("#job").display = False
         title = "Letters" if severity != "error" else "Letters: not done"
