@@ -78,10 +78,11 @@ def everything_about_soeren(db: Path, tmp_path: Path) -> Registry:
     return registry
 
 
-def test_no_file_in_the_folder_keeps_a_trace(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["programme.json", "hold[1] *?.json"])
+def test_no_file_in_the_folder_keeps_a_trace(tmp_path: Path, name: str) -> None:
     folder = tmp_path / "db"
     folder.mkdir()
-    db = folder / "programme.json"
+    db = folder / name
     registry = everything_about_soeren(db, tmp_path)
     letters = LetterService(registry.repository)
     letters.export(letters.prepare("practical", Filters(cohort=1)), folder / "breve", "eml")

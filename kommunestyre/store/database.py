@@ -16,6 +16,7 @@ a transaction that fails forgets the tables it touched.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import re
 import stat
@@ -166,7 +167,8 @@ class Database:
     def _remove_leftovers(self) -> None:
         """Temporary files of a writer that was killed mid-write. Only a lock holder writes
         them, so under the lock any that exist are orphans."""
-        for pattern in (f".{self.path.name}.*.tmp", f".{self.path.name}.*.bak"):
+        name = glob.escape(self.path.name)  # "hold[1].json" is a name, not a pattern
+        for pattern in (f".{name}.*.tmp", f".{name}.*.bak"):
             for orphan in self.path.parent.glob(pattern):
                 with contextlib.suppress(OSError):
                     orphan.unlink()
@@ -178,6 +180,7 @@ class Database:
         with self._locked():
             if self.path.exists() and not overwrite:
                 raise DatabaseExists(f"{self.path} already exists (use --force to replace it)")
+            self.check_writable()  # --force does not override a file the user protected
             meta = {
                 META_ID: {
                     "schema_version": SCHEMA_VERSION,

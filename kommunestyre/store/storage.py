@@ -12,6 +12,7 @@ exactly as it is.
 from __future__ import annotations
 
 import contextlib
+import glob
 import gc
 import os
 import secrets
@@ -126,9 +127,10 @@ def forget_earlier_versions(path: Path, keep: Path) -> None:
     """Delete every earlier version of the file kept beside it: the backups, and what a killed
     writer may have left (a temporary file, a backup being made). After an erasure none of
     them may keep the person."""
-    for leftover in path.parent.glob(f"{path.name}.bak*"):
+    name = glob.escape(path.name)  # "hold[1].json" is a name, not a pattern
+    for leftover in path.parent.glob(f"{name}.bak*"):
         leftover.unlink(missing_ok=True)
-    for leftover in path.parent.glob(f".{path.name}.*"):
+    for leftover in path.parent.glob(f".{name}.*"):
         if leftover.suffix in (".tmp", ".bak") and leftover != keep and leftover.is_file():
             leftover.unlink(missing_ok=True)
 

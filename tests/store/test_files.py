@@ -41,6 +41,8 @@ def test_a_read_only_database_is_not_replaced(
     try:
         assert main([*MOVE, "--db", str(demo_db)], clock=frozen_clock(EARLY)) == 1
         assert main(["headcount", "--db", str(demo_db)]) == 0  # reading is fine
+        for create in (["init", "--force"], ["demo", "--force"]):  # nor is it forced over
+            assert main([*create, "--db", str(demo_db)], clock=frozen_clock(EARLY)) == 1
     finally:
         mode = stat.S_IMODE(demo_db.stat().st_mode)
         demo_db.chmod(0o600)
