@@ -116,7 +116,11 @@ class ExportReport:
 
 def check_target(target: Path) -> Path:
     """An export goes into a new or empty folder, never over earlier files."""
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    try:
+        taken = target.exists() and (not target.is_dir() or any(target.iterdir()))
+    except OSError as error:  # a name too long, a folder not readable, ...
+        raise DeliveryError(f"{quoted(str(target))}: {error.strerror or error}") from None
+    if taken:
         raise DeliveryError(f"{target} already exists and is not empty; choose a new folder")
     return target
 

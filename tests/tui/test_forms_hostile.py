@@ -57,3 +57,26 @@ async def test_hostile_text_in_every_field_of_a_form(
                 await pilot.press("escape")
                 await pilot.pause()
         assert app.is_running
+
+
+@pytest.mark.parametrize("keys", [["e"], ["m"]], ids=["export", "send"])
+async def test_hostile_text_in_the_letters_forms(make_app: AppFactory, keys: list[str]) -> None:
+    from tests.tui.test_letters_screen import open_letters
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for value in [*VALUES, "9" * 5000, "1e400", "nan"]:
+            await open_letters(pilot)
+            await pilot.press(*keys)
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, FormModal)
+            for field in form.query(Input):
+                field.value = value  # typed: each keystroke is checked at once
+                await pilot.pause()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.is_running, f"{keys} with {value[:20]!r}: the app ended"
+            while isinstance(app.screen, FormModal) or app.screen.is_modal:
+                await pilot.press("escape")
+                await pilot.pause()

@@ -7,11 +7,14 @@ so every screen meets markup, control characters, bidirectional overrides and ve
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from textual.app import App
 from textual.widgets import DataTable
 
 from kommunestyre.domain.model import Speaker
@@ -26,9 +29,22 @@ TUI = Path(__file__).resolve().parents[2] / "kommunestyre" / "tui"
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "hostile" / "strings.json"
 
 
+#: Terminal commands a name could carry: the output must never hold them.
+CLEAR_SCREEN, SET_TITLE = "\x1b[2J", "\x1b]0;pwned\x07"
+
+
+def terminal_output(app: App[object]) -> str:
+    """What the app writes to the terminal for its screen, escape sequences and all."""
+    update = app.screen._compositor.render_update(full=True)
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="truecolor")
+    rendered = update.render_segments(console)
+    return "".join(s if isinstance(s, str) else s.text for s in rendered)
+
+
 def hostile_values() -> list[str]:
     """The shared corpus (when present) and the project's own cases; JSON-storable ones."""
-    values = ["Ole [/] Hansen", "[@click=app.quit]Klik her[/]", "[b]fed", "Ole \x1b[31mRød"]
+    values = ["Ole [/] Hansen", "[@click=app.quit]Klik her[/]", "[b]fed", "Ole \x1b[31mRød",
+              f"Ole {CLEAR_SCREEN}Hansen", f"Ole {SET_TITLE}Hansen"]  # fmt: skip
     if CORPUS.exists():
         values += [entry["text"] for entry in json.loads(CORPUS.read_text("utf-8"))]
     return [v for v in dict.fromkeys(values) if not re.search(r"[\ud800-\udfff]", v)]
@@ -86,6 +102,8 @@ async def test_every_screen_survives_the_corpus(make_app: AppFactory, hostile_db
                     await pilot.press("down")
             await pilot.pause()
             assert app.is_running, f"screen {key} ended the app"
+            output = terminal_output(app)
+            assert CLEAR_SCREEN not in output and "\x1b]0;pwned" not in output, key
         await pilot.press("3")
         for _ in range(4):
             await pilot.press("right_square_bracket")
@@ -109,3 +127,37 @@ async def test_every_screen_survives_the_corpus(make_app: AppFactory, hostile_db
         await pilot.pause()
         detail = str(app.screen.query_one("#detail").render())
         assert "[@click=app.quit]Klik her[/]" in detail
+
+
+async def test_no_screen_writes_a_name_s_terminal_commands(
+    make_app: AppFactory, demo_db: Path
+) -> None:
+    """Names held in an older database (before the validators refused controls) are shown
+    with their ESC as a symbol on every screen, in tables, details and boxes alike."""
+    repository = Repository(Database(demo_db))
+    with repository.change() as change:
+        for p in change.register.participants.values():
+            p.details = p.details._replace(
+                name=f"Ole {CLEAR_SCREEN}{SET_TITLE}Hansen", notes=f"n{CLEAR_SCREEN}"
+            )
+        for cohort in change.register.programme.cohorts:
+            cohort.seminar.venue.name = f"Sted {CLEAR_SCREEN}"
+            cohort.speakers = [
+                Speaker(f"Ole {SET_TITLE}", "x", "y", topic="z"),
+                Speaker("Ole [/] Hansen", "[@click=app.quit]x[/]", "y", topic="[b]"),
+            ]
+        change.log("hostile", "names with terminal commands")
+    app = make_app(demo_db, EARLY)
+    async with app.run_test(size=SIZE) as pilot:
+        for key in "12345678":
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.press("down")
+            await pilot.pause()
+            output = terminal_output(app)
+            assert CLEAR_SCREEN not in output and "\x1b]0;pwned" not in output, f"screen {key}"
+        await pilot.press("3", "s")  # the speakers' list
+        await pilot.pause()
+        output = terminal_output(app)
+        assert app.is_running and "Ole [/] Hansen" in output  # markup in a name is text
+        assert "\x1b]0;pwned" not in output and "Ole \u241b]0;pwned" in output

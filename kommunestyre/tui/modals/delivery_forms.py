@@ -5,6 +5,7 @@ never stored."""
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
+from kommunestyre.domain.validation import parse_whole
 from kommunestyre.errors import KommunestyreError, ValidationError
 from kommunestyre.letters import PASSWORD_ENV
 from kommunestyre.letters.delivery import DeliveryError, SmtpSettings, check_target
@@ -39,9 +41,12 @@ def _folder(value: str) -> Path:
 def _port(value: str) -> int | None:
     if not value.strip():
         return None
-    if not value.strip().isdigit() or not 0 < int(value) < 65536:
-        raise ValidationError("port", "a number from 1 to 65535, or empty for the usual port")
-    return int(value)
+    try:  # digits 0-9 only: "²" is a digit to str.isdigit() but not to int()
+        return parse_whole(value, "port", low=1, high=65535)
+    except ValidationError:
+        raise ValidationError(
+            "port", "a number from 1 to 65535, or empty for the usual port"
+        ) from None
 
 
 def _rate(value: str) -> float | None:
@@ -51,7 +56,7 @@ def _rate(value: str) -> float | None:
         rate = float(value.replace(",", "."))
     except ValueError:
         raise ValidationError("rate", "letters per minute, e.g. 30, or empty") from None
-    if rate <= 0:
+    if not math.isfinite(rate) or rate <= 0:
         raise ValidationError("rate", "must be more than 0 letters per minute")
     return rate
 

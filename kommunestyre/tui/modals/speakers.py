@@ -14,7 +14,7 @@ from kommunestyre.domain.model import Role, Speaker
 from kommunestyre.domain.validation import clean_text, require_name
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField, SelectField
-from kommunestyre.tui.widgets.plain import Plain
+from kommunestyre.tui.widgets.plain import Plain, plain
 
 
 def _line(speaker: Speaker) -> str:
@@ -93,7 +93,8 @@ class SpeakersModal(ModalScreen[list[Speaker] | None]):
     def _fill(self, highlight: int | None = None) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options([_line(s) for s in self.speakers] or ["(nobody yet: press a to add)"])
+        lines = [plain(_line(s)) for s in self.speakers]  # names are data, never markup
+        options.add_options(lines or [plain("(nobody yet: press a to add)")])
         if self.speakers:
             options.highlighted = min(highlight or 0, len(self.speakers) - 1)
 

@@ -55,4 +55,11 @@ class PlainTable(DataTable[object]):
 
 
 def _as_text(content: object) -> object:
-    return plain(content) if isinstance(content, str) else content
+    if isinstance(content, str):
+        return plain(content)
+    if isinstance(content, Text):  # styled text made from data: its characters are data too
+        cleaned = printable(content.plain)
+        if cleaned != content.plain:
+            content = content.copy()
+            content.plain = cleaned  # one symbol for one character: the styles stay in place
+    return content
