@@ -60,8 +60,12 @@ async def test_hostile_text_in_every_field_of_a_form(
 
 
 @pytest.mark.parametrize("keys", [["e"], ["m"]], ids=["export", "send"])
-async def test_hostile_text_in_the_letters_forms(make_app: AppFactory, keys: list[str]) -> None:
+async def test_hostile_text_in_the_letters_forms(
+    make_app: AppFactory, keys: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.tui.test_letters_screen import open_letters
+
+    monkeypatch.chdir(tmp_path)  # a value that is a good folder name is exported into it
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
