@@ -4,6 +4,7 @@ Danish filters, and a coordinator's own templates folder in front of the built-i
 from __future__ import annotations
 
 import functools
+import re
 import time
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -120,12 +121,16 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
 
     Multiplying texts and lists, powers, and ``range()`` count against the rendering's
     :class:`Budget`, and so does every attribute look-up and call (the clock is read there).
+    Texts are checked for size before they are built where the size can be known first
+    (``+``, ``~``, ``replace``, ``indent``, widths in ``%`` and ``format``).
     """
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         _spend()
+        if isinstance(obj, str) and attribute in FORMATTERS:
+            check_widths(obj)  # "{:>300000000}".format(1)
         if type(obj) is dict:
             try:
                 return obj[attribute]
@@ -140,12 +145,21 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         """Every ``{% for %}`` counts its items against the budget (a loop over a long text in
-        a loop over another would otherwise run for hours without a look-up to notice)."""
+        a loop over another would otherwise run for hours without a look-up to notice), and
+        every ``a ~ b`` is measured as it is built. The helpers are imported by their module
+        path: a template's own variables cannot take their place."""
         tree = super()._parse(source, name, filename)
         for loop in tree.find_all(nodes.For):
-            loop.iter = nodes.Call(
-                nodes.Name(_ITERATE, "load"), [loop.iter], [], None, None, lineno=loop.lineno
-            )
+            loop.iter = _wrapped("counted_items", loop.iter, loop.lineno)
+        for parent in list(tree.find_all(nodes.Node)):
+            for field, value in parent.iter_fields():
+                if isinstance(value, nodes.Concat):
+                    setattr(parent, field, _wrapped("sized", value, value.lineno))
+                elif isinstance(value, list):
+                    value[:] = [
+                        _wrapped("sized", v, v.lineno) if isinstance(v, nodes.Concat) else v
+                        for v in value
+                    ]
         return tree
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
@@ -155,10 +169,47 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
                     _spend(max(0, len(seq) * times))
+        if operator == "%" and isinstance(left, str):
+            check_widths(left)  # "%0300000000d" % 1
+        if operator == "+" and isinstance(left, (str, list, tuple)):
+            _check_length(len(left) + len(right) if isinstance(right, type(left)) else 0)
         return super().call_binop(context, operator, left, right)
 
 
-_ITERATE = "_counted_items"
+def _wrapped(helper: str, node: Any, lineno: int) -> nodes.Call:
+    function = nodes.ImportedName(f"{__name__}.{helper}", lineno=lineno)
+    return nodes.Call(function, [node], [], None, None, lineno=lineno)
+
+
+def counted_items(items: Any) -> Iterator[Any]:
+    """What a ``{% for %}`` loops over, counted against the budget."""
+    return _counted(iter(items))
+
+
+def sized(text: Any) -> Any:
+    """The result of ``a ~ b``, refused when it has grown past a letter's size."""
+    _check_length(len(text))
+    return text
+
+
+#: The methods of a text that format it, and how wide a field in them may be.
+FORMATTERS = frozenset({"format", "format_map"})
+MAX_WIDTH = 10_000
+_NUMBER = re.compile(r"\d+")
+_STAR_WIDTH = re.compile(r"%[-#0 +]*\*|%[-#0 +]*\d*\.\*")  # "%*d": the width from the values
+
+
+def check_widths(template: str) -> None:
+    """A format string that asks for a field wider than a letter (``%0300000000d``,
+    ``{:>300000000}``, ``%*d``) is refused before it is filled in. (Any number in it above
+    :data:`MAX_WIDTH` counts: format strings in letters are short and hold no such number.)"""
+    if _STAR_WIDTH.search(template) or any(int(n) > MAX_WIDTH for n in _NUMBER.findall(template)):
+        raise TooCostly(f"a field width in {template[:40]!r} is too large for a letter")
+
+
+def _check_length(length: int) -> None:
+    if length > MAX_OUTPUT:
+        raise TooCostly(f"the template builds a text of more than {MAX_OUTPUT:,} characters")
 
 
 def _check_sizes(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
@@ -170,13 +221,37 @@ def _check_sizes(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
             raise TooCostly(f"the number {value:.3g} is too large for a letter")
 
 
-def _guarded(function: Any) -> Any:
-    """A filter that refuses huge arguments and huge results."""
+def _replaced_length(text: Any, old: Any = "", new: Any = "", *rest: Any) -> int:
+    if not (isinstance(text, str) and isinstance(old, str) and isinstance(new, str)):
+        return 0
+    count = len(text) + 1 if old == "" else text.count(old)
+    return len(text) + count * max(0, len(new) - len(old))
+
+
+def _indented_length(text: Any, width: Any = 4, *rest: Any, **options: Any) -> int:
+    if not isinstance(text, str):
+        return 0
+    step = len(width) if isinstance(width, str) else width if isinstance(width, int) else 0
+    return len(text) + (text.count("\n") + 1) * max(0, step)
+
+
+#: Filters whose result can be measured before it is built, from their arguments.
+RESULT_LENGTH = {"replace": _replaced_length, "indent": _indented_length}
+
+
+def _guarded(name: str, function: Any) -> Any:
+    """A filter that refuses huge arguments and huge results (before building them, where
+    :data:`RESULT_LENGTH` can tell)."""
 
     @functools.wraps(function)
     def filtered(*args: Any, **kwargs: Any) -> Any:
         _spend()
         _check_sizes(args[1:], kwargs)
+        values = args[1:] if getattr(function, "jinja_pass_arg", None) else args
+        if name == "format" and values and isinstance(values[0], str):
+            check_widths(values[0])
+        if name in RESULT_LENGTH:
+            _check_length(RESULT_LENGTH[name](*values, **kwargs))
         result = function(*args, **kwargs)
         if isinstance(result, str) and len(result) > MAX_OUTPUT:
             raise TooCostly(f"the template builds a text of more than {MAX_OUTPUT:,} characters")
@@ -219,9 +294,8 @@ def make_environment(own_templates: Path | None = None) -> ImmutableSandboxedEnv
         auto_reload=False,
     )
     environment.filters.update(FILTERS)
-    environment.filters.update({k: _guarded(f) for k, f in environment.filters.items()})
+    environment.filters.update({k: _guarded(k, f) for k, f in environment.filters.items()})
     environment.globals["range"] = bounded_range
-    environment.globals[_ITERATE] = lambda items: _counted(iter(items))
     for generator in ("namespace", "lipsum", "cycler", "joiner"):  # no letter needs them
         environment.globals.pop(generator, None)
     environment.own_templates = own_templates  # type: ignore[attr-defined]

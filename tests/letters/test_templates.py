@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -163,6 +164,18 @@ RUNAWAY = {
     "a counter that doubles": "{% set ns = namespace(s='ab') %}{% for i in range(40) %}"
     "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}",
     "division by zero": "{{ 1 / 0 }}",
+    "a percent format with a huge width": "{{ '%0300000000d' % 1 }}",
+    "a width taken from the values": "{{ '%*d' % (300000000, 1) }}",
+    "a format call with a huge width": "{{ '{:>300000000}'.format(1) }}",
+    "the format filter with a huge width": "{{ '%0300000000d' | format(1) }}",
+    "concatenation that quadruples": "{% set a = 'x' * 100000 %}{% set b = a ~ a ~ a ~ a %}"
+    "{% set c = b ~ b ~ b ~ b %}{% set d = c ~ c ~ c ~ c %}{{ d | length }}",
+    "addition that doubles": "{% set a = 'x' * 100000 %}{% set b = a + a + a + a %}"
+    "{% set c = b + b + b + b %}{% set d = c + c + c + c %}{{ d | length }}",
+    "a replace that multiplies": "{% set a = 'x' * 100000 %}{{ a | replace('x', a) }}",
+    "an indent that multiplies": "{% set a = '\\n' * 20000 %}{{ a | indent(20000) }}",
+    "the loop counter taken over": "{% set _counted_items = ''.join %}{% set s = 'ab' * 5000 %}"
+    "{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}",
 }
 
 
@@ -173,7 +186,13 @@ def test_a_runaway_template_is_stopped_and_named(
     """A coordinator's own template cannot hang the program or exhaust the machine: each is
     stopped by the budget of a letter and reported with the template's name and line."""
     (tmp_path / "waitlist.txt").write_text(RUNAWAY[case], "utf-8")
-    batch = LetterService(repository, own_templates=tmp_path).prepare("waitlist")
+    tracemalloc.start()
+    try:
+        batch = LetterService(repository, own_templates=tmp_path).prepare("waitlist")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 2**20, f"{peak / 2**20:.0f} MB"  # stopped before it was built
     assert batch.letters and not batch.clean
     for letter in batch.letters:
         [problem] = letter.problems
