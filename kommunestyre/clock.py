@@ -11,6 +11,8 @@ from datetime import datetime
 
 import pendulum
 
+from kommunestyre.i18n import _
+
 TIMEZONE = "Europe/Copenhagen"
 
 Clock = Callable[[], datetime]
@@ -58,5 +60,6 @@ def clock_from(text: str) -> Clock:
         return frozen_clock(datetime.fromisoformat(text.strip()))
     except ValueError:
         raise ValidationError(
-            NOW_ENV, f"{text!r} is not a moment (write it like 2027-01-20T10:00)"
+            NOW_ENV,
+            _("{text} is not a moment (write it like 2027-01-20T10:00)").format(text=repr(text)),
         ) from None

@@ -31,6 +31,7 @@ from kommunestyre.domain.validation import (
     validate_schedule,
 )
 from kommunestyre.errors import DefinitionError, ValidationError
+from kommunestyre.i18n import _
 
 PROGRAMME_FILE = "programme.toml"
 COHORT_PATTERN = "hold-*.toml"
@@ -55,7 +56,7 @@ class _Section:
         self.used.add(key)
         if key not in self.data:
             if required:
-                raise self.fail(key, "is missing")
+                raise self.fail(key, _("is missing"))
             return None
         return self.data[key]
 
@@ -64,7 +65,9 @@ class _Section:
         if value is None:
             return default
         if not isinstance(value, str) or (required and not value.strip()):
-            raise self.fail(key, f"must be a non-empty text in quotes (got {value!r})")
+            raise self.fail(
+                key, _("must be a non-empty text in quotes (got {value})").format(value=repr(value))
+            )
         return value.strip()
 
     def integer(self, key: str, default: int | None = None) -> int:
@@ -72,7 +75,9 @@ class _Section:
         if value is None and default is not None:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, f"must be a whole number (got {value!r})")
+            raise self.fail(
+                key, _("must be a whole number (got {value})").format(value=repr(value))
+            )
         return value
 
     def amount(self, key: str) -> Decimal:
@@ -86,14 +91,19 @@ class _Section:
         value = self._get(key, True)
         if not isinstance(value, datetime):
             raise self.fail(
-                key, f"must be a date and time like 2027-02-24T12:00:00 (got {value!r})"
+                key,
+                _("must be a date and time like 2027-02-24T12:00:00 (got {value})").format(
+                    value=repr(value)
+                ),
             )
         return local(value)
 
     def day(self, key: str) -> date:
         value = self._get(key, True)
         if isinstance(value, datetime) or not isinstance(value, date):
-            raise self.fail(key, f"must be a date like 2027-01-13 (got {value!r})")
+            raise self.fail(
+                key, _("must be a date like 2027-01-13 (got {value})").format(value=repr(value))
+            )
         return value
 
     def texts(self, key: str, *, required: bool = True) -> list[str]:
@@ -101,7 +111,7 @@ class _Section:
         if value is None:
             return []
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.fail(key, "must be a list of texts in quotes")
+            raise self.fail(key, _("must be a list of texts in quotes"))
         return [v.strip() for v in value]
 
     def section(self, key: str, *, required: bool = True) -> _Section:
@@ -109,7 +119,7 @@ class _Section:
         if value is None:
             return _Section(self.file, self.where(key), {})
         if not isinstance(value, dict):
-            raise self.fail(key, "must be a table ([" + self.where(key) + "])")
+            raise self.fail(key, _("must be a table ([{key}])").format(key=self.where(key)))
         return _Section(self.file, self.where(key), value)
 
     def sections(self, key: str, *, required: bool = True) -> list[_Section]:
@@ -117,13 +127,15 @@ class _Section:
         if value is None:
             return []
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise self.fail(key, f"must be a list of tables ([[{self.where(key)}]])")
+            raise self.fail(
+                key, _("must be a list of tables ([[{key}]])").format(key=self.where(key))
+            )
         return [_Section(self.file, f"{self.where(key)}[{i}]", v) for i, v in enumerate(value, 1)]
 
     def finish(self) -> None:
         unknown = sorted(set(self.data) - self.used)
         if unknown:
-            raise self.fail(unknown[0], "is not a known setting (misspelt?)")
+            raise self.fail(unknown[0], _("is not a known setting (misspelt?)"))
 
 
 def _read_toml(path: Path) -> _Section:
@@ -131,11 +143,15 @@ def _read_toml(path: Path) -> _Section:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        raise DefinitionError(path.name, "", f"is not valid TOML: {error}") from None
+        raise DefinitionError(
+            path.name, "", _("is not valid TOML: {error}").format(error=error)
+        ) from None
     except UnicodeDecodeError:
-        raise DefinitionError(path.name, "", "is not UTF-8 text (save it as UTF-8)") from None
+        raise DefinitionError(path.name, "", _("is not UTF-8 text (save it as UTF-8)")) from None
     except OSError as error:
-        raise DefinitionError(str(path), "", f"cannot be read: {error.strerror}") from None
+        raise DefinitionError(
+            str(path), "", _("cannot be read: {reason}").format(reason=error.strerror)
+        ) from None
     return _Section(path.name, "", data)
 
 
@@ -164,7 +180,8 @@ def _speaker(section: _Section) -> Speaker:
         role = Role(role_text)
     except ValueError:
         raise section.fail(
-            "role", f"must be 'speaker' or 'moderator' (got {role_text!r})"
+            "role",
+            _("must be 'speaker' or 'moderator' (got {value})").format(value=repr(role_text)),
         ) from None
     speaker = Speaker(
         name=section.text("name"),
@@ -182,7 +199,7 @@ def load_cohort(path: Path) -> Cohort:
     top = _read_toml(path)
     number = top.integer("number")
     if number < 1:
-        raise top.fail("number", f"must be 1 or more (got {number})")
+        raise top.fail("number", _("must be 1 or more (got {value})").format(value=number))
     capacity = top.section("capacity")
     limits = {
         key: capacity.integer(key, default)
@@ -222,9 +239,12 @@ def _fields(top: _Section) -> list[ProfessionalField]:
     for section in top.sections("fields"):
         key = section.text("key")
         if not key.isidentifier() or not key.isascii() or key != key.lower():
-            raise section.fail("key", f"must be lower-case letters, digits and _ (got {key!r})")
+            raise section.fail(
+                "key",
+                _("must be lower-case letters, digits and _ (got {value})").format(value=repr(key)),
+            )
         if any(f.key == key for f in fields):
-            raise section.fail("key", f"{key!r} is defined twice")
+            raise section.fail("key", _("{key} is defined twice").format(key=repr(key)))
         fields.append(
             ProfessionalField(
                 key, section.text("label"), section.text("association", required=False)
@@ -232,7 +252,7 @@ def _fields(top: _Section) -> list[ProfessionalField]:
         )
         section.finish()
     if not any(f.key == "andet" for f in fields):
-        raise top.fail("fields", "must include the catch-all field with key 'andet'")
+        raise top.fail("fields", _("must include the catch-all field with key 'andet'"))
     return fields
 
 
@@ -257,20 +277,26 @@ def _coordinator(section: _Section) -> Contact:
 def load_programme(folder: Path) -> Programme:
     """The whole definition: ``programme.toml`` and every ``hold-N.toml`` beside it."""
     if not (folder / PROGRAMME_FILE).is_file():
-        raise DefinitionError(str(folder), PROGRAMME_FILE, "is missing from the folder")
+        raise DefinitionError(str(folder), PROGRAMME_FILE, _("is missing from the folder"))
     top = _read_toml(folder / PROGRAMME_FILE)
     price = top.section("price")
     registration = top.section("registration", required=False)
     offer_days = registration.integer("offer_days", 7)
     if not 1 <= offer_days <= 60:
-        raise registration.fail("offer_days", f"must be 1 to 60 days (got {offer_days})")
+        raise registration.fail(
+            "offer_days", _("must be 1 to 60 days (got {value})").format(value=offer_days)
+        )
     registration.finish()
     language = top.text("language", required=False) or "da"
     if language not in ("da", "en"):
-        raise top.fail("language", f'must be "da" or "en" (got {language!r})')
+        raise top.fail(
+            "language", _('must be "da" or "en" (got {value})').format(value=repr(language))
+        )
     vat_percent = price.amount("vat_percent")
     if vat_percent > 100:
-        raise price.fail("vat_percent", f"must be a percentage (got {vat_percent})")
+        raise price.fail(
+            "vat_percent", _("must be a percentage (got {value})").format(value=vat_percent)
+        )
     programme = Programme(
         name=top.text("name"),
         subtitle=top.text("subtitle", required=False),
@@ -291,11 +317,15 @@ def load_programme(folder: Path) -> Programme:
 
     paths = sorted(folder.glob(COHORT_PATTERN))
     if not paths:
-        raise DefinitionError(str(folder), COHORT_PATTERN, "no cohort files found")
+        raise DefinitionError(str(folder), COHORT_PATTERN, _("no cohort files found"))
     for path in paths:
         cohort = load_cohort(path)
         if any(c.number == cohort.number for c in programme.cohorts):
-            raise DefinitionError(path.name, "number", f"hold {cohort.number} is defined twice")
+            raise DefinitionError(
+                path.name,
+                "number",
+                _("hold {number} is defined twice").format(number=cohort.number),
+            )
         programme.cohorts.append(cohort)
     programme.cohorts.sort(key=lambda c: c.number)
     return programme

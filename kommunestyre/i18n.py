@@ -13,7 +13,8 @@ How to write a message:
   f-string inside ``_()``: the translator moves ``{name}`` where Danish wants it.
 - ``ngettext("{n} participant", "{n} participants", n).format(n=n)`` for counts.
 - ``N_("Overview")`` marks text that is stored at import time (class attributes, tables of
-  labels); translate it with ``_()`` where it is shown.
+  labels); translate it with ``_()`` where it is shown. ``pgettext``/``NP_`` give one English
+  word two Danish ones by context ("Cancel": "Annuller" a form, "Afmeld" a registration).
 
 The language is chosen once per process (:func:`use`): ``--lang``, else ``$KOMMUNESTYRE_LANG``,
 else the programme's language (``language = "da"`` in ``cohorts/programme.toml``). Only the
@@ -92,4 +93,11 @@ def pgettext(context: str, message: str) -> str:
 
 def N_(message: str) -> str:
     """Marks ``message`` for the catalogue without translating it (translate where shown)."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Marks ``message`` in ``context`` for the catalogue, untranslated. A key's description
+    marked with its binding's id as the context (``NP_("register.cancel", "Cancel")``) gets its
+    own Danish word where the same English serves two meanings."""
     return message

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kommunestyre.errors import ValidationError
+from kommunestyre.i18n import _
 
 ENV_VAR = "KOMMUNESTYRE_DB"
 DEFAULT_NAME = "kommunestyre.json"
@@ -34,7 +35,7 @@ def default_path() -> Path:
 
 def resolve(cli_path: str | None, environ: Mapping[str, str] = os.environ) -> DatabaseLocation:
     if cli_path is not None and not cli_path.strip():
-        raise ValidationError("--db", "needs a file name")
+        raise ValidationError("--db", _("needs a file name"))
     if cli_path:
         return DatabaseLocation(Path(cli_path).expanduser(), "--db")
     if environ.get(ENV_VAR):

@@ -30,6 +30,8 @@ EARLY = local(datetime(2026, 12, 1, 10, 0))
 #: The suite speaks English unless a test asks for Danish (the `danish` fixture, or
 #: KOMMUNESTYRE_LANG=da for a subprocess): its assertions read like the source text.
 os.environ[i18n.ENVIRONMENT] = "en"
+#: An environment for main() with nothing set but the suite's language.
+ENGLISH = {i18n.ENVIRONMENT: "en"}
 
 
 @pytest.fixture(autouse=True)

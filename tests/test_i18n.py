@@ -67,7 +67,7 @@ NOT_INTERFACE = {
     "kommunestyre/letters/environment.py": "filters for the Danish letter templates",
     "kommunestyre/letters/calendar.py": "the calendar invitation inside a Danish letter",
 }
-TRANSLATORS = {"_", "N_", "ngettext", "pgettext"}
+TRANSLATORS = {"_", "N_", "NP_", "ngettext", "pgettext"}
 PROSE = re.compile(r"[A-Za-zÆØÅæøå]{2,} [A-Za-zÆØÅæøå]{2,}")
 LETTER = re.compile(r"[A-Za-zÆØÅæøå]")
 #: Calls whose text arguments a coordinator reads, and the keyword arguments that are read.
@@ -138,11 +138,17 @@ def untranslated(path: Path) -> list[str]:
     return found
 
 
+#: Being converted (issue 10); this set empties before the issue is resolved.
+PENDING = {
+    "cli.py", "cli_letters.py", "cli_lists.py", "cli_register.py", "crash.py",
+    "domain/integrity.py", "letters/delivery.py", "store/database.py", "store/storage.py",
+    "tui/modals/delivery_forms.py", "tui/modals/speakers.py", "tui/screens/letters.py",
+}  # fmt: skip
 INTERFACE = sorted(
     p
     for p in PACKAGE.rglob("*.py")
     if str(p.relative_to(ROOT)) not in NOT_INTERFACE
-    and str(p.relative_to(PACKAGE)) in {"tui/app.py", "tui/screens/base.py", "tui/language.py"}
+    and str(p.relative_to(PACKAGE)) not in PENDING
 )
 
 

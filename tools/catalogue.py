@@ -18,13 +18,14 @@ import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "kommunestyre"
 ARGPARSE = ROOT / "tools" / "argparse_messages.py"
+KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)}  # see kommunestyre/i18n.py
 PO_FILE = PACKAGE / "locale" / "da" / "LC_MESSAGES" / "kommunestyre.po"
 MO_FILE = PO_FILE.with_suffix(".mo")
 
@@ -35,12 +36,14 @@ def template() -> Catalog:
     found = [
         (str(Path("kommunestyre") / name), line, message, comments, context)
         for name, line, message, comments, context in extract_from_dir(
-            PACKAGE, [("**.py", "python")], comment_tags=("Translators:",)
+            PACKAGE, [("**.py", "python")], keywords=KEYWORDS, comment_tags=("Translators:",)
         )
     ]
     found += [
         ("tools/argparse_messages.py", line, message, comments, context)
-        for line, message, comments, context in extract_from_file("python", ARGPARSE)
+        for line, message, comments, context in extract_from_file(
+            "python", ARGPARSE, keywords=KEYWORDS
+        )
     ]
     for where, line, message, comments, context in found:
         msgid = message if isinstance(message, str) else tuple(message)

@@ -29,6 +29,7 @@ from kommunestyre.domain.model import (
     Register,
     Status,
 )
+from kommunestyre.i18n import _, ngettext
 
 #: A deadline this close is worth a warning on the overview.
 DEADLINE_WARNING = timedelta(days=14)
@@ -186,7 +187,7 @@ def count_cohorts(register: Register) -> dict[int, CohortCount]:
             place.setdefault(key, False)
         elif status is Status.CANCELLED and p.billable_cancellation:
             tally[5] += 1
-    for (_, cohort), has_place in place.items():
+    for (_directorate, cohort), has_place in place.items():
         tallies[cohort][0 if has_place else 3] += 1
     return {number: CohortCount(number, *tally) for number, tally in tallies.items()}
 
@@ -270,7 +271,7 @@ def open_offers(register: Register, number: int | None = None) -> list[Offer]:
         if p.status is Status.OFFERED and number in (None, p.cohort):
             groups[(p.cohort, p.directorate_id, p.offer_key)].append(p)
     offers = []
-    for (cohort, did, _), people in groups.items():
+    for (cohort, did, _key), people in groups.items():
         people.sort(key=lambda p: (p.seq, p.id))
         until = min(_until(p) for p in people)
         whole = len(people) > 1
@@ -279,7 +280,9 @@ def open_offers(register: Register, number: int | None = None) -> list[Offer]:
 
 
 def _until(participant: Participant) -> datetime:
-    assert participant.offered_until is not None, f"offer without a date: {participant.id}"
+    assert participant.offered_until is not None, (
+        f"offer without a date: {participant.id}"  # not translated: a bug's message
+    )
     return participant.offered_until
 
 
@@ -298,17 +301,35 @@ def room_for(
 
 
 def shortfall(cohort: Cohort, count: CohortCount, people: int, needs_place: bool) -> str | None:
+    """Why ``people`` more do not fit in the cohort (None: they fit), in the language in use."""
     if needs_place and count.directorates >= cohort.max_directorates:
-        return (
-            f"hold {cohort.number} has no directorate place left "
-            f"({count.directorates} of {cohort.max_directorates})"
+        return _("hold {number} has no directorate place left ({taken} of {cap})").format(
+            number=cohort.number, taken=count.directorates, cap=cohort.max_directorates
         )
     if count.held + people > cohort.max_participants:
         free = max(0, cohort.max_participants - count.held)
-        return (
-            f"hold {cohort.number} has {free} free seat{'s' if free != 1 else ''} "
-            f"({count.held} of {cohort.max_participants} taken) and {people} "
-            f"{'are' if people != 1 else 'is'} needed"
+        if people == 1:
+            text = ngettext(
+                "hold {number} has {free} free seat ({taken} of {cap} taken) "
+                "and {people} is needed",
+                "hold {number} has {free} free seats ({taken} of {cap} taken) "
+                "and {people} is needed",
+                free,
+            )
+        else:
+            text = ngettext(
+                "hold {number} has {free} free seat ({taken} of {cap} taken) "
+                "and {people} are needed",
+                "hold {number} has {free} free seats ({taken} of {cap} taken) "
+                "and {people} are needed",
+                free,
+            )
+        return text.format(
+            number=cohort.number,
+            free=free,
+            taken=count.held,
+            cap=cohort.max_participants,
+            people=people,
         )
     return None
 

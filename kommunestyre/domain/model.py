@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from kommunestyre.errors import UnknownRecord
+from kommunestyre.i18n import N_, _
 
 
 class Status(StrEnum):
@@ -37,6 +38,11 @@ class Status(StrEnum):
         """Taking one of the cohort's seats: admitted, or offered (the seat is held)."""
         return self is Status.ADMITTED or self is Status.OFFERED
 
+    @property
+    def label(self) -> str:
+        """The word a coordinator reads, in the language in use (``value`` is stored)."""
+        return _(_LABELS[self])
+
 
 _ACTIVE = frozenset({Status.ADMITTED, Status.OFFERED, Status.WAITLISTED})
 
@@ -47,10 +53,43 @@ class CohortStatus(StrEnum):
     CLOSED = "closed"
     HELD = "held"
 
+    @property
+    def label(self) -> str:
+        """The word a coordinator reads, in the language in use (``value`` is a key)."""
+        return _(_LABELS[self])
+
 
 class Role(StrEnum):
     SPEAKER = "speaker"
     MODERATOR = "moderator"
+
+    @property
+    def label(self) -> str:
+        """The word a coordinator reads, in the language in use (``value`` is stored)."""
+        return _(_LABELS[self])
+
+
+#: What the statuses and roles are called on screens and in messages (English, as the values).
+_LABELS: dict[StrEnum, str] = {
+    Status.ADMITTED: N_("admitted"),
+    Status.OFFERED: N_("offered"),
+    Status.WAITLISTED: N_("waitlisted"),
+    Status.CANCELLED: N_("cancelled"),
+    Status.SUBSTITUTED: N_("substituted"),
+    CohortStatus.OPEN: N_("open"),
+    CohortStatus.FULL: N_("full"),
+    CohortStatus.CLOSED: N_("closed"),
+    CohortStatus.HELD: N_("held"),
+    Role.SPEAKER: N_("speaker"),
+    Role.MODERATOR: N_("moderator"),
+}
+
+#: What :meth:`Register.invitation_status` returns (a key) is called on screens.
+INVITATION_LABELS = {
+    "registered": N_("registered"),
+    "declined": N_("declined"),
+    "not registered": N_("not registered"),  # not translated: the key
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,13 +190,17 @@ class Programme:
             if cohort.number == number:
                 return cohort
         known = ", ".join(str(c.number) for c in self.cohorts)
-        raise UnknownRecord(f"there is no hold {number} (the programme has hold {known})")
+        raise UnknownRecord(
+            _("there is no hold {number} (the programme has hold {known})").format(
+                number=number, known=known
+            )
+        )
 
     def field(self, key: str) -> ProfessionalField:
         for professional_field in self.fields:
             if professional_field.key == key:
                 return professional_field
-        raise UnknownRecord(f"unknown professional field {key!r}")
+        raise UnknownRecord(_("unknown professional field {key}").format(key=repr(key)))
 
     def field_label(self, key: str) -> str:
         for professional_field in self.fields:
@@ -320,13 +363,17 @@ class Register:
         try:
             return self.directorates[directorate_id]
         except KeyError:
-            raise UnknownRecord(f"there is no directorate with id {directorate_id}") from None
+            raise UnknownRecord(
+                _("there is no directorate with id {id}").format(id=directorate_id)
+            ) from None
 
     def participant(self, participant_id: int) -> Participant:
         try:
             return self.participants[participant_id]
         except KeyError:
-            raise UnknownRecord(f"there is no participant with id {participant_id}") from None
+            raise UnknownRecord(
+                _("there is no participant with id {id}").format(id=participant_id)
+            ) from None
 
     def members(self, directorate_id: int) -> list[Participant]:
         """A directorate's people in registration order, the cancelled ones included."""
@@ -367,7 +414,9 @@ class Register:
         if code in codes:
             return "registered"
         contact = self.contacts.get(code)
-        return "declined" if contact is not None and contact.declined else "not registered"
+        if contact is not None and contact.declined:
+            return "declined"
+        return "not registered"  # not translated: a key (shown through INVITATION_LABELS)
 
     def contact(self, code: int) -> MunicipalityContact:
         """The municipality's contact (an empty one if none was recorded yet)."""

@@ -15,6 +15,7 @@ from importlib import resources
 
 from kommunestyre.domain.model import Municipality
 from kommunestyre.errors import ValidationError
+from kommunestyre.i18n import _
 
 #: Region Hovedstaden and Region Sjælland merge into Region Østdanmark on 1 January 2027.
 REGION_MERGER_DATE = date(2027, 1, 1)
@@ -76,7 +77,9 @@ def by_code(code: int) -> Municipality:
     for municipality in all_municipalities():
         if municipality.code == code:
             return municipality
-    raise ValidationError("municipality", f"there is no municipality with code {code:03d}")
+    raise ValidationError(
+        "municipality", _("there is no municipality with code {code}").format(code=f"{code:03d}")
+    )
 
 
 def find_municipality(text: str | int) -> Municipality:
@@ -85,16 +88,24 @@ def find_municipality(text: str | int) -> Municipality:
         return by_code(text)
     cleaned = text.strip()
     if not cleaned:
-        raise ValidationError("municipality", "a municipality is required")
+        raise ValidationError("municipality", _("a municipality is required"))
     if cleaned.isascii() and cleaned.isdigit():
         if len(cleaned) > 4:  # "0751" is Aarhus too
-            raise ValidationError("municipality", f"{cleaned[:12]!r}… is not a municipality code")
+            raise ValidationError(
+                "municipality",
+                _("{text}… is not a municipality code").format(text=repr(cleaned[:12])),
+            )
         return by_code(int(cleaned))
     found = _index().get(spelling_key(cleaned))
     if found is not None:
         return found
     names = [m.name for m in all_municipalities()]
     close = difflib.get_close_matches(cleaned.title(), names, n=3, cutoff=0.6)
-    hint = f" (did you mean {', '.join(close)}?)" if close else ""
     shown = repr(cleaned) if len(cleaned) <= 40 else repr(cleaned[:37]) + "…"
-    raise ValidationError("municipality", f"{shown} is not a Danish municipality{hint}")
+    if close:
+        message = _("{text} is not a Danish municipality (did you mean {names}?)").format(
+            text=shown, names=", ".join(close)
+        )
+    else:
+        message = _("{text} is not a Danish municipality").format(text=shown)
+    raise ValidationError("municipality", message)

@@ -60,6 +60,7 @@ from kommunestyre.domain.model import (
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.domain.validation import validate_schedule
 from kommunestyre.errors import RuleError, ValidationError
+from kommunestyre.i18n import _, ngettext
 
 MIN_PARTICIPANT_CAP = 30
 MAX_PARTICIPANT_CAP = 40
@@ -79,16 +80,16 @@ class Promotion:
 
     def __str__(self) -> str:
         if self.offered_until is not None:
-            return (
-                f"{self.label} offered a seat in hold {self.cohort} "
-                f"(answer by {_short_date(self.offered_until.date())})"
+            return _("{name} offered a seat in hold {number} (answer by {day})").format(
+                name=self.label, number=self.cohort, day=_short_date(self.offered_until.date())
             )
-        return f"{self.label} promoted to hold {self.cohort}"
+        return _("{name} promoted to hold {number}").format(name=self.label, number=self.cohort)
 
 
 @dataclass(slots=True)
 class Outcome:
-    """What a rule did: a one-line summary and any promotions it caused."""
+    """What a rule did: a one-line summary and any promotions it caused (in the language in use
+    when it happened: the history keeps the words as they were written)."""
 
     summary: str
     promotions: list[Promotion] = field(default_factory=list)
@@ -120,17 +121,15 @@ def _short_date(day: date) -> str:
     return f"{day.day:02d}.{day.month:02d}.{day.year}"
 
 
-def _people(count: int) -> str:
-    return f"{count} participant{'s' if count != 1 else ''}"
-
-
 # -- guards -----------------------------------------------------------------------------------
 
 
 def _open_cohort(register: Register, number: int, now: datetime) -> Cohort:
     cohort = register.cohort(number)
     if cohort.is_held(now):
-        raise RuleError(f"hold {number} has been held; nobody can join it any more")
+        raise RuleError(
+            _("hold {number} has been held; nobody can join it any more").format(number=number)
+        )
     return cohort
 
 
@@ -138,8 +137,9 @@ def _active(participant: Participant, register: Register, now: datetime) -> None
     """Only someone holding a seat, an offer or a queue place, in a cohort not yet held."""
     if not participant.status.is_active:
         raise RuleError(
-            f"{participant_label(register, participant)} is {participant.status.value}, "
-            "not registered"
+            _("{name} is {status}, not registered").format(
+                name=participant_label(register, participant), status=participant.status.label
+            )
         )
     _open_cohort(register, participant.cohort, now)
 
@@ -147,8 +147,9 @@ def _active(participant: Participant, register: Register, now: datetime) -> None
 def _not_offered(participant: Participant, register: Register) -> None:
     if participant.status is Status.OFFERED:
         raise RuleError(
-            f"{participant_label(register, participant)} holds a seat offer in hold "
-            f"{participant.cohort}: accept or decline it first"
+            _("{name} holds a seat offer in hold {number}: accept or decline it first").format(
+                name=participant_label(register, participant), number=participant.cohort
+            )
         )
 
 
@@ -181,7 +182,9 @@ def _check_email_free(register: Register, *emails: str, except_ids: Sequence[int
         if holder is not None:
             raise ValidationError(
                 "email",
-                f"{email} is already registered for {participant_label(register, holder)}",
+                _("{email} is already registered for {name}").format(
+                    email=email, name=participant_label(register, holder)
+                ),
             )
 
 
@@ -190,7 +193,9 @@ def _check_emails_distinct(members: Sequence[ParticipantDetails]) -> None:
     for details in members:
         key = details.email.casefold()
         if key and key in seen:
-            raise ValidationError("email", f"{details.email} is given for two people")
+            raise ValidationError(
+                "email", _("{email} is given for two people").format(email=details.email)
+            )
         seen.add(key)
 
 
@@ -224,13 +229,19 @@ def register_directorate(
     cohort = _open_cohort(register, cohort_number, now)
     existing = register.directorate_of_municipality(municipality.code)
     if existing is not None:
-        raise RuleError(f"{municipality.name} is already registered (hold {existing.cohort})")
+        raise RuleError(
+            _("{name} is already registered (hold {number})").format(
+                name=municipality.name, number=existing.cohort
+            )
+        )
     if not members:
-        raise RuleError("a directorate needs at least one participant")
+        raise RuleError(_("a directorate needs at least one participant"))
     if len(members) > cohort.max_participants:
         raise RuleError(
-            f"{len(members)} participants are more than hold {cohort.number}'s cap of "
-            f"{cohort.max_participants}; split the registration"
+            _(
+                "{n} participants are more than hold {number}'s cap of {cap}; "
+                "split the registration"
+            ).format(n=len(members), number=cohort.number, cap=cohort.max_participants)
         )
     _check_emails_distinct(members)
     _check_email_free(register, *(details.email for details in members))
@@ -249,10 +260,21 @@ def register_directorate(
     for details in members:
         _new_participant(register, directorate, cohort.number, details, status, now)
 
-    where = "admitted to" if admitted else "put on the waiting list of"
+    size = len(members)
+    if admitted:
+        text = ngettext(
+            "{name} admitted to hold {number} with {n} participant",
+            "{name} admitted to hold {number} with {n} participants",
+            size,
+        )
+    else:
+        text = ngettext(
+            "{name} put on the waiting list of hold {number} with {n} participant",
+            "{name} put on the waiting list of hold {number} with {n} participants",
+            size,
+        )
     return directorate, Outcome(
-        f"{municipality.name} {where} hold {cohort.number} with {_people(len(members))}",
-        admitted=admitted,
+        text.format(name=municipality.name, number=cohort.number, n=size), admitted=admitted
     )
 
 
@@ -295,7 +317,7 @@ def add_participant(
     directorate = register.directorate(directorate_id)
     name = municipality_name(register, directorate)
     if not register.is_registered(directorate_id):
-        raise RuleError(f"{name}'s registration is cancelled")
+        raise RuleError(_("{name}'s registration is cancelled").format(name=name))
     number = directorate.cohort if cohort_number is None else cohort_number
     cohort = _open_cohort(register, number, now)
     _check_email_free(register, details.email)
@@ -303,14 +325,22 @@ def add_participant(
     if _joins_waiting_group(register, directorate_id, number):
         waiting = delegation(register, directorate_id, number).with_status(Status.WAITLISTED)
         if len(waiting) + 1 > cohort.max_participants:
-            raise RuleError(f"{name} would be larger than hold {number}'s cap")
+            raise RuleError(
+                _("{name} would be larger than hold {number}'s cap").format(
+                    name=name, number=number
+                )
+            )
         admitted = False
     else:
         admitted = room_for(register, number, 1, directorate_id=directorate_id) is None
     status = Status.ADMITTED if admitted else Status.WAITLISTED
     participant = _new_participant(register, directorate, number, details, status, now)
-    where = "admitted to" if admitted else "put on the waiting list of"
-    return participant, Outcome(f"{details.name} ({name}) {where} hold {number}", admitted=admitted)
+    if admitted:
+        text = _("{name} admitted to hold {number}")
+    else:
+        text = _("{name} put on the waiting list of hold {number}")
+    label = f"{details.name} ({name})"
+    return participant, Outcome(text.format(name=label, number=number), admitted=admitted)
 
 
 def edit_participant(
@@ -321,13 +351,17 @@ def edit_participant(
     if details.email.casefold() != participant.details.email.casefold():
         _check_email_free(register, details.email, except_ids=[participant.id])
     participant.details = details
-    return Outcome(f"details of {participant_label(register, participant)} updated")
+    return Outcome(
+        _("details of {name} updated").format(name=participant_label(register, participant))
+    )
 
 
 def edit_invoice(register: Register, directorate_id: int, invoice: InvoiceDetails) -> Outcome:
     directorate = register.directorate(directorate_id)
     directorate.invoice = invoice
-    return Outcome(f"invoice details of {municipality_name(register, directorate)} updated")
+    return Outcome(
+        _("invoice details of {name} updated").format(name=municipality_name(register, directorate))
+    )
 
 
 # -- promotion and seat offers ----------------------------------------------------------------
@@ -383,8 +417,9 @@ def offer_of(register: Register, participant_id: int) -> Offer:
     participant = register.participant(participant_id)
     if participant.status is not Status.OFFERED:
         raise RuleError(
-            f"{participant_label(register, participant)} has no open seat offer "
-            f"({participant.status.value})"
+            _("{name} has no open seat offer ({status})").format(
+                name=participant_label(register, participant), status=participant.status.label
+            )
         )
     return next(
         o for o in open_offers(register, participant.cohort) if participant in o.participants
@@ -395,13 +430,14 @@ def accept_offer(register: Register, participant_id: int, now: datetime) -> Outc
     """Take up a seat offer: the seat (or the group's seats) is theirs, binding from now on."""
     offer = offer_of(register, participant_id)
     if offer.until <= now:
-        raise RuleError(f"the offer to {_entry_label(register, offer)} ran out")
+        raise RuleError(_("the offer to {name} ran out").format(name=_entry_label(register, offer)))
     _open_cohort(register, offer.cohort, now)
     for participant in offer.participants:
         _seat(participant, Status.ADMITTED)
     return Outcome(
-        f"{_entry_label(register, offer)} accepted the seat offer: admitted to hold "
-        f"{offer.cohort} (binding)",
+        _("{name} accepted the seat offer: admitted to hold {number} (binding)").format(
+            name=_entry_label(register, offer), number=offer.cohort
+        ),
         admitted=True,
         billable=True,
     )
@@ -424,7 +460,9 @@ def decline_offer(register: Register, participant_id: int, now: datetime) -> Out
     offer = offer_of(register, participant_id)
     _give_up_offer(register, offer, now)
     return Outcome(
-        f"{_entry_label(register, offer)} declined the seat offer in hold {offer.cohort} (free)",
+        _("{name} declined the seat offer in hold {number} (free)").format(
+            name=_entry_label(register, offer), number=offer.cohort
+        ),
         promotions=promote(register, offer.cohort, now),
         billable=False,
     )
@@ -443,8 +481,11 @@ def settle(register: Register, now: datetime) -> list[Outcome]:
         _give_up_offer(register, offer, offer.until)
         outcomes.append(
             Outcome(
-                f"the seat offer to {_entry_label(register, offer)} in hold {offer.cohort} "
-                f"ran out on {_short_date(offer.until.date())}",
+                _("the seat offer to {name} in hold {number} ran out on {day}").format(
+                    name=_entry_label(register, offer),
+                    number=offer.cohort,
+                    day=_short_date(offer.until.date()),
+                ),
                 promotions=promote(register, offer.cohort, now, at=offer.until),
             )
         )
@@ -472,22 +513,26 @@ def directorate_move(
     directorate = register.directorate(directorate_id)
     name = municipality_name(register, directorate)
     if not register.is_registered(directorate_id):
-        raise RuleError(f"{name}'s registration is cancelled")
+        raise RuleError(_("{name}'s registration is cancelled").format(name=name))
     source = directorate.cohort if source is None else source
     if target == source:
-        raise RuleError(f"{name} is already in hold {target}")
+        raise RuleError(_("{name} is already in hold {number}").format(name=name, number=target))
     _open_cohort(register, target, now)
     _open_cohort(register, source, now)
     members = delegation(register, directorate_id, source).with_status(
         Status.ADMITTED, Status.OFFERED, Status.WAITLISTED
     )
     if not members:
-        raise RuleError(f"{name} has nobody registered in hold {source} to move")
+        raise RuleError(
+            _("{name} has nobody registered in hold {number} to move").format(
+                name=name, number=source
+            )
+        )
     for participant in members:
         _not_offered(participant, register)
     reason = room_for(register, target, len(members), directorate_id=directorate_id)
     if reason is not None and any(p.status is Status.ADMITTED for p in members):
-        raise RuleError(f"{name} cannot move to hold {target}: {reason}")
+        raise RuleError(_cannot_move(name, target, reason))
     return members, Status.ADMITTED if reason is None else Status.WAITLISTED
 
 
@@ -513,13 +558,25 @@ def move_directorate(
         participant.status = status
         participant.seq = register.take_seq()
     _rehome(register, directorate)
-    where = "admitted" if status is Status.ADMITTED else "on the waiting list"
     return Outcome(
-        f"{municipality_name(register, directorate)} moved from hold {source} to hold "
-        f"{target} ({where})",
+        _moved(municipality_name(register, directorate), source, target, status),
         promotions=promote(register, source, now) + promote(register, target, now),
         admitted=status is Status.ADMITTED,
     )
+
+
+def _cannot_move(name: str, target: int, reason: str) -> str:
+    return _("{name} cannot move to hold {number}: {reason}").format(
+        name=name, number=target, reason=reason
+    )
+
+
+def _moved(name: str, source: int, target: int, status: Status) -> str:
+    if status is Status.ADMITTED:
+        text = _("{name} moved from hold {source} to hold {target} (admitted)")
+    else:
+        text = _("{name} moved from hold {source} to hold {target} (on the waiting list)")
+    return text.format(name=name, source=source, target=target)
 
 
 def participant_move(register: Register, participant_id: int, target: int, now: datetime) -> Status:
@@ -535,21 +592,23 @@ def participant_move(register: Register, participant_id: int, target: int, now: 
     _not_offered(participant, register)
     label = participant_label(register, participant)
     if target == participant.cohort:
-        raise RuleError(f"{label} is already in hold {target}")
+        raise RuleError(_("{name} is already in hold {number}").format(name=label, number=target))
     _open_cohort(register, target, now)
     did = participant.directorate_id
     if participant.status is Status.WAITLISTED and _joins_waiting_group(register, did, target):
         group = delegation(register, did, target).with_status(Status.WAITLISTED)
         if len(group) + 1 > register.cohort(target).max_participants:
             raise RuleError(
-                f"{label} cannot join the directorate waiting in hold {target}: "
-                f"it would be larger than the cap"
+                _(
+                    "{name} cannot join the directorate waiting in hold {number}: "
+                    "it would be larger than the cap"
+                ).format(name=label, number=target)
             )
-        reason: str | None = "the directorate waits there"
+        reason: str | None = _("the directorate waits there")
     else:
         reason = room_for(register, target, 1, directorate_id=did)
     if reason is not None and participant.status is Status.ADMITTED:
-        raise RuleError(f"{label} cannot move to hold {target}: {reason}")
+        raise RuleError(_cannot_move(label, target, reason))
     return Status.ADMITTED if reason is None else Status.WAITLISTED
 
 
@@ -565,10 +624,8 @@ def move_participant(
     participant.status = status
     participant.seq = register.take_seq()
     _rehome(register, register.directorates[participant.directorate_id])
-    where = "admitted" if status is Status.ADMITTED else "on the waiting list"
     return Outcome(
-        f"{participant_label(register, participant)} moved from hold {source} to hold "
-        f"{target} ({where})",
+        _moved(participant_label(register, participant), source, target, status),
         promotions=promote(register, source, now) + promote(register, target, now),
         admitted=status is Status.ADMITTED,
     )
@@ -577,27 +634,42 @@ def move_participant(
 # -- cancellation -------------------------------------------------------------------------------
 
 
+def _terms(billable: bool, why: str) -> CancellationTerms:
+    """ "binding: why" or "free: why" (a confirmation reads "This cancellation is ...")."""
+    explanation = _("binding: {why}") if billable else _("free: {why}")
+    return CancellationTerms(billable, explanation.format(why=why))
+
+
+def _cancellation_reason(register: Register, participant: Participant, now: datetime) -> str:
+    """Why cancelling the person now costs money (or not), without "binding"/"free"."""
+    cohort = register.cohort(participant.cohort)
+    deadline = _short_date(cohort.registration_deadline)
+    if participant.status is Status.OFFERED:
+        return _("a seat offer that is declined costs nothing")
+    if participant.status is not Status.ADMITTED:
+        return _("the participant is on the waiting list")
+    if participant.bound:
+        return _("the registration became binding before the move to this cohort")
+    if cohort.is_binding(now):
+        return _(
+            "the deadline of hold {number} passed on {day}, so the seat stays on the invoice"
+        ).format(number=cohort.number, day=deadline)
+    return _("the deadline of hold {number} is {day}").format(number=cohort.number, day=deadline)
+
+
+def _is_billable(register: Register, participant: Participant, now: datetime) -> bool:
+    if participant.status is not Status.ADMITTED:
+        return False
+    return participant.bound or register.cohort(participant.cohort).is_binding(now)
+
+
 def cancellation_terms(register: Register, participant_id: int, now: datetime) -> CancellationTerms:
     """Free before the cohort's deadline; binding (billable) after it; always free when waiting
     or when declining a seat offer."""
     participant = register.participant(participant_id)
-    cohort = register.cohort(participant.cohort)
-    deadline = _short_date(cohort.registration_deadline)
-    if participant.status is Status.OFFERED:
-        return CancellationTerms(False, "free: a seat offer that is declined costs nothing")
-    if participant.status is not Status.ADMITTED:
-        return CancellationTerms(False, "free: the participant is on the waiting list")
-    if participant.bound:
-        return CancellationTerms(
-            True, "binding: the registration became binding before the move to this cohort"
-        )
-    if cohort.is_binding(now):
-        return CancellationTerms(
-            True,
-            f"binding: the deadline of hold {cohort.number} passed on {deadline}, "
-            "so the seat stays on the invoice",
-        )
-    return CancellationTerms(False, f"free: the deadline of hold {cohort.number} is {deadline}")
+    return _terms(
+        _is_billable(register, participant, now), _cancellation_reason(register, participant, now)
+    )
 
 
 def directorate_cancellation_terms(
@@ -606,23 +678,25 @@ def directorate_cancellation_terms(
     """What withdrawing a whole directorate costs: the sum of its people's terms."""
     register.directorate(directorate_id)  # an unknown one is an error
     active = [p for p in register.members(directorate_id) if p.status.is_active]
-    billable = [p for p in active if cancellation_terms(register, p.id, now).billable]
+    billable = [p for p in active if _is_billable(register, p, now)]
     if not billable:
         seated = [p for p in active if p.status is Status.ADMITTED]
         if not seated:
             if any(p.status is Status.OFFERED for p in active):
-                return CancellationTerms(False, "free: a seat offer that is declined costs nothing")
-            return CancellationTerms(False, "free: the directorate is on the waiting list")
+                return _terms(False, _("a seat offer that is declined costs nothing"))
+            return _terms(False, _("the directorate is on the waiting list"))
         deadlines = ", ".join(
             f"hold {n} {_short_date(register.cohort(n).registration_deadline)}"
             for n in sorted({p.cohort for p in seated})
         )
-        return CancellationTerms(False, f"free: before the deadline ({deadlines})")
+        return _terms(False, _("before the deadline ({deadlines})").format(deadlines=deadlines))
     seats = len(billable)
-    return CancellationTerms(
+    why = _cancellation_reason(register, billable[0], now)
+    return _terms(
         True,
-        f"binding: {seats} seat{'s' if seats != 1 else ''} stay on the invoice "
-        f"({cancellation_terms(register, billable[0].id, now).explanation.split(': ', 1)[1]})",
+        ngettext(
+            "{n} seat stays on the invoice ({why})", "{n} seats stay on the invoice ({why})", seats
+        ).format(n=seats, why=why),
     )
 
 
@@ -666,9 +740,12 @@ def cancel_participant(register: Register, participant_id: int, now: datetime) -
     directorate = register.directorates[participant.directorate_id]
     _note_withdrawal(register, directorate, now)
     _rehome(register, directorate)
-    terms = "binding, billable" if billable else "free"
+    if billable:
+        summary = _("{name} cancelled (binding, billable)").format(name=label)
+    else:
+        summary = _("{name} cancelled (free)").format(name=label)
     return Outcome(
-        f"{label} cancelled ({terms})",
+        summary,
         promotions=_promote_all(register, [participant.cohort], now),
         billable=billable,
     )
@@ -679,7 +756,7 @@ def cancel_directorate(register: Register, directorate_id: int, now: datetime) -
     directorate = register.directorate(directorate_id)
     name = municipality_name(register, directorate)
     if not register.is_registered(directorate_id):
-        raise RuleError(f"{name}'s registration is already cancelled")
+        raise RuleError(_("{name}'s registration is already cancelled").format(name=name))
     cohorts = set()
     billable = 0
     for participant in register.members(directorate.id):
@@ -690,9 +767,16 @@ def cancel_directorate(register: Register, directorate_id: int, now: datetime) -
             cohorts.add(participant.cohort)
             billable += _cancel_one(register, participant, now)
     directorate.cancelled_at = now
-    terms = f"{billable} seat(s) stay billable" if billable else "free"
+    if billable:
+        summary = ngettext(
+            "{name} cancelled ({n} seat(s) stay billable)",
+            "{name} cancelled ({n} seat(s) stay billable)",
+            billable,
+        ).format(name=name, n=billable)
+    else:
+        summary = _("{name} cancelled (free)").format(name=name)
     return Outcome(
-        f"{name} cancelled ({terms})",
+        summary,
         promotions=_promote_all(register, cohorts, now),
         billable=billable > 0,
     )
@@ -707,16 +791,21 @@ def _check_reinstatable(register: Register, people: Sequence[Participant], now: 
     for participant in people:
         if participant.status is not Status.CANCELLED:
             raise RuleError(
-                f"{participant_label(register, participant)} is {participant.status.value}, "
-                "not cancelled"
+                _("{name} is {status}, not cancelled").format(
+                    name=participant_label(register, participant), status=participant.status.label
+                )
             )
         if participant.details.name == ERASED_NAME:
-            raise RuleError("an erased person cannot be reinstated")
+            raise RuleError(_("an erased person cannot be reinstated"))
         _open_cohort(register, participant.cohort, now)
     if not register.is_registered(directorate.id):
         other = register.directorate_of_municipality(directorate.municipality_code)
         if other is not None:
-            raise RuleError(f"{name} has registered again (hold {other.cohort})")
+            raise RuleError(
+                _("{name} has registered again (hold {number})").format(
+                    name=name, number=other.cohort
+                )
+            )
     ids = [p.id for p in people]
     _check_emails_distinct([p.details for p in people])
     _check_email_free(register, *(p.details.email for p in people), except_ids=ids)
@@ -744,11 +833,12 @@ def _reinstate(register: Register, people: Sequence[Participant], now: datetime)
             continue
         if any(p.billable_cancellation for p in group):
             raise RuleError(
-                f"{municipality_name(register, directorate)}: the seat given up after the "
-                f"deadline has gone to someone else ({reason}); the cancellation stays billed. "
-                "Reinstate when a seat is free"
+                _(
+                    "{name}: the seat given up after the deadline has gone to someone else "
+                    "({reason}); the cancellation stays billed. Reinstate when a seat is free"
+                ).format(name=municipality_name(register, directorate), reason=reason)
             )
-        reasons[number] = f"no room: {reason}"
+        reasons[number] = reason
     for participant in people:
         back = participant in seated[participant.cohort] and participant.cohort not in reasons
         _seat(participant, Status.ADMITTED if back else Status.WAITLISTED)
@@ -760,8 +850,15 @@ def _reinstate(register: Register, people: Sequence[Participant], now: datetime)
         waiting = [p for p in people if p.cohort == number and p.status is Status.WAITLISTED]
         if waiting:
             place = min(places.get(p.id, 0) for p in waiting)
-            why = f" ({reasons[number]})" if number in reasons else ""
-            lines.append(f"waiting list of hold {number} as no. {place}{why}")
+            if number in reasons:
+                line = _(
+                    "on the waiting list of hold {number} as no. {place} (no room: {reason})"
+                ).format(number=number, place=place, reason=reasons[number])
+            else:
+                line = _("on the waiting list of hold {number} as no. {place}").format(
+                    number=number, place=place
+                )
+            lines.append(line)
     return Outcome("; ".join(lines), promotions=promotions, admitted=None)
 
 
@@ -771,12 +868,13 @@ def reinstate_participant(register: Register, participant_id: int, now: datetime
     participant = register.participant(participant_id)
     label = participant_label(register, participant)
     outcome = _reinstate(register, [participant], now)
-    where = {
-        Status.ADMITTED: f"admitted to hold {participant.cohort}",
-        Status.OFFERED: f"offered a seat in hold {participant.cohort}",
-        Status.WAITLISTED: f"on the {outcome.summary}",
-    }[participant.status]
-    outcome.summary = f"{label} reinstated: {where}"
+    if participant.status is Status.ADMITTED:
+        summary = _("{name} reinstated: admitted to hold {number}")
+    elif participant.status is Status.OFFERED:
+        summary = _("{name} reinstated: offered a seat in hold {number}")
+    else:  # where on the waiting list, and why
+        summary = _("{name} reinstated: {where}")
+    outcome.summary = summary.format(name=label, number=participant.cohort, where=outcome.summary)
     outcome.admitted = participant.status is Status.ADMITTED
     return outcome
 
@@ -786,7 +884,11 @@ def reinstate_directorate(register: Register, directorate_id: int, now: datetime
     directorate = register.directorate(directorate_id)
     name = municipality_name(register, directorate)
     if register.is_registered(directorate_id):
-        raise RuleError(f"{name}'s registration is not cancelled (reinstate a person instead)")
+        raise RuleError(
+            _("{name}'s registration is not cancelled (reinstate a person instead)").format(
+                name=name
+            )
+        )
     cancelled = [
         p
         for p in register.members(directorate_id)
@@ -795,13 +897,18 @@ def reinstate_directorate(register: Register, directorate_id: int, now: datetime
         and p.details.name != ERASED_NAME  # an erased person's invoice line stays as it is
     ]
     if not cancelled:
-        raise RuleError(f"{name} has nobody to reinstate")
+        raise RuleError(_("{name} has nobody to reinstate").format(name=name))
     moment = directorate.cancelled_at or max(p.cancelled_at for p in cancelled if p.cancelled_at)
     people = [p for p in cancelled if p.cancelled_at == moment] or cancelled
     outcome = _reinstate(register, people, now)
     seated = sum(1 for p in people if p.status is Status.ADMITTED)
-    details = f"; on the {outcome.summary}" if outcome.summary else ""
-    outcome.summary = f"{name} reinstated with {_people(len(people))}, {seated} admitted{details}"
+    summary = ngettext(
+        "{name} reinstated with {n} participant, {seated} admitted",
+        "{name} reinstated with {n} participants, {seated} admitted",
+        len(people),
+    ).format(name=name, n=len(people), seated=seated)
+    # the rest: where on the waiting list, and why
+    outcome.summary = "; ".join(part for part in (summary, outcome.summary) if part)
     outcome.admitted = seated == len(people)
     return outcome
 
@@ -874,19 +981,31 @@ def erase_people(register: Register, participant_ids: Sequence[int], now: dateti
             other.replaced_by = None
     parts = []
     if removed:
-        parts.append(f"{removed} record(s) of personal data erased")
+        parts.append(
+            ngettext(
+                "{n} record(s) of personal data erased",
+                "{n} record(s) of personal data erased",
+                removed,
+            ).format(n=removed)
+        )
     if kept:
-        parts.append(f"{kept} record(s) made anonymous; their invoice lines stay")
+        parts.append(
+            ngettext(
+                "{n} record(s) made anonymous; their invoice lines stay",
+                "{n} record(s) made anonymous; their invoice lines stay",
+                kept,
+            ).format(n=kept)
+        )
     for contact in register.contacts.values():
         if contact.email.casefold() in emails:
             contact.name = contact.title = contact.email = contact.notes = ""
-            parts.append("a municipality's contact record emptied")
+            parts.append(_("a municipality's contact record emptied"))
     for directorate_id in {p.directorate_id for p in people}:
         directorate = register.directorates[directorate_id]
         _note_withdrawal(register, directorate, now)
         _rehome(register, directorate)
     return Outcome(
-        "; ".join(parts) or "nothing to erase",
+        "; ".join(parts) or _("nothing to erase"),
         promotions=_promote_all(register, freed, now),
         billable=kept > 0,
     )
@@ -922,7 +1041,11 @@ def substitute(
     original.offered_until = None
     original.offer_key = None
     original.replaced_by = replacement.id
-    return replacement, Outcome(f"{details.name} takes over from {label} in hold {original.cohort}")
+    return replacement, Outcome(
+        _("{name} takes over from {original} in hold {number}").format(
+            name=details.name, original=label, number=original.cohort
+        )
+    )
 
 
 # -- cohort settings ----------------------------------------------------------------------------
@@ -932,18 +1055,24 @@ def validate_capacity(min_directorates: int, max_directorates: int, max_particip
     """The programme's limits: 1 <= min <= max <= 10 directorates, a cap of 30 to 40 people."""
     if not 1 <= max_directorates <= MAX_DIRECTORATES:
         raise ValidationError(
-            "max_directorates", f"must be between 1 and {MAX_DIRECTORATES} (got {max_directorates})"
+            "max_directorates",
+            _("must be between {low} and {high} (got {value})").format(
+                low=1, high=MAX_DIRECTORATES, value=max_directorates
+            ),
         )
     if not 1 <= min_directorates <= max_directorates:
         raise ValidationError(
             "min_directorates",
-            f"must be between 1 and the maximum of {max_directorates} (got {min_directorates})",
+            _("must be between 1 and the maximum of {high} (got {value})").format(
+                high=max_directorates, value=min_directorates
+            ),
         )
     if not MIN_PARTICIPANT_CAP <= max_participants <= MAX_PARTICIPANT_CAP:
         raise ValidationError(
             "max_participants",
-            f"must be between {MIN_PARTICIPANT_CAP} and {MAX_PARTICIPANT_CAP} "
-            f"(got {max_participants})",
+            _("must be between {low} and {high} (got {value})").format(
+                low=MIN_PARTICIPANT_CAP, high=MAX_PARTICIPANT_CAP, value=max_participants
+            ),
         )
 
 
@@ -966,8 +1095,11 @@ def change_capacity(
     cohort.max_directorates = max_directorates
     cohort.max_participants = max_participants
     return Outcome(
-        f"hold {cohort_number} capacity set to {min_directorates}-{max_directorates} "
-        f"directorates, at most {max_participants} participants",
+        _(
+            "hold {number} capacity set to {low}-{high} directorates, at most {cap} participants"
+        ).format(
+            number=cohort_number, low=min_directorates, high=max_directorates, cap=max_participants
+        ),
         promotions=promote(register, cohort_number, now),
     )
 
@@ -981,21 +1113,37 @@ def admit_waiting(register: Register, participant_id: int, now: datetime) -> Out
     participant = register.participant(participant_id)
     label = participant_label(register, participant)
     if participant.status is not Status.WAITLISTED:
-        raise RuleError(f"{label} is not on a waiting list")
+        raise RuleError(_("{name} is not on a waiting list").format(name=label))
     cohort = _open_cohort(register, participant.cohort, now)
     entry = next(e for e in waiting_list(register, cohort.number) if participant in e.participants)
     count = count_cohort(register, cohort.number)
     if not fits(cohort, count, entry):
-        what = "its directorate" if entry.whole_directorate else label
+        if entry.whole_directorate:
+            text = _(
+                "hold {number} has no room for its directorate: {seats}/{cap} seats, "
+                "{places}/{most} directorates"
+            )
+        else:
+            text = _(
+                "hold {number} has no room for {name}: {seats}/{cap} seats, "
+                "{places}/{most} directorates"
+            )
         raise RuleError(
-            f"hold {cohort.number} has no room for {what}: {count.held}/"
-            f"{cohort.max_participants} seats, {count.directorates}/"
-            f"{cohort.max_directorates} directorates"
+            text.format(
+                number=cohort.number,
+                name=label,
+                seats=count.held,
+                cap=cohort.max_participants,
+                places=count.directorates,
+                most=cohort.max_directorates,
+            )
         )
     for member in entry.participants:
         _seat(member, Status.ADMITTED)
     return Outcome(
-        f"{_entry_label(register, entry)} admitted to hold {cohort.number} from the waiting list",
+        _("{name} admitted to hold {number} from the waiting list").format(
+            name=_entry_label(register, entry), number=cohort.number
+        ),
         admitted=True,
     )
 
@@ -1030,11 +1178,14 @@ def update_cohort(
         max_participants=max_participants,
         now=now,
     )
-    return Outcome(f"settings of hold {number} updated", promotions=outcome.promotions)
+    return Outcome(
+        _("settings of hold {number} updated").format(number=number),
+        promotions=outcome.promotions,
+    )
 
 
 def set_speakers(register: Register, number: int, speakers: Sequence[Speaker]) -> Outcome:
     """The cohort's speakers and moderators, in the order given."""
     cohort = register.cohort(number)
     cohort.speakers = list(speakers)
-    return Outcome(f"speakers and moderators of hold {number} updated")
+    return Outcome(_("speakers and moderators of hold {number} updated").format(number=number))

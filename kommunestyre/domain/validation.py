@@ -23,6 +23,7 @@ from kommunestyre.domain.model import (
     Venue,
 )
 from kommunestyre.errors import InvalidRecord, ValidationError
+from kommunestyre.i18n import N_, _
 
 MAX_TEXT = 200
 MAX_NOTE = 2000
@@ -35,19 +36,23 @@ def _unsafe(text: str, *, lines: bool = False) -> str | None:
     line and paragraph separators, invisible format characters (bidirectional overrides that
     reverse what is shown, zero-width spaces, soft hyphens; the emoji joiner is fine) and
     broken characters (lone surrogates). ``lines`` allows line breaks (notes).
+
+    The answer reads after a field's name or a quoted value ("'x' contains spaces").
     """
     for char in text:
         if lines and char == "\n":
             continue
         category = unicodedata.category(char)
         if category == "Cs":
-            return "contains a broken character"
+            return _("contains a broken character")
         if category in ("Cc", "Zl", "Zp"):
             if char in "\r\n\u2028\u2029" and not lines:
-                return "must be one line"
-            return f"contains a control character (U+{ord(char):04X})"
+                return _("must be one line")
+            return _("contains a control character ({code})").format(code=f"U+{ord(char):04X}")
         if category == "Cf" and char != "\u200d":
-            return f"contains an invisible formatting character (U+{ord(char):04X})"
+            return _("contains an invisible formatting character ({code})").format(
+                code=f"U+{ord(char):04X}"
+            )
     return None
 
 
@@ -60,12 +65,12 @@ def clean_text(value: str, field: str, *, required: bool = False, limit: int = M
     breaks, control and invisible formatting characters."""
     text = unicodedata.normalize("NFC", (value or "").strip())
     if required and not text:
-        raise ValidationError(field, "must not be empty")
+        raise ValidationError(field, _("must not be empty"))
     problem = _unsafe(text)
     if problem:
         raise ValidationError(field, problem)
     if len(text) > limit:
-        raise ValidationError(field, f"is too long ({len(text)} characters, at most {limit})")
+        raise ValidationError(field, _too_long(len(text), limit))
     return text
 
 
@@ -76,8 +81,14 @@ def clean_note(value: str, field: str) -> str:
     if problem:
         raise ValidationError(field, problem)
     if len(text) > MAX_NOTE:
-        raise ValidationError(field, f"is too long ({len(text)} characters, at most {MAX_NOTE})")
+        raise ValidationError(field, _too_long(len(text), MAX_NOTE))
     return text
+
+
+def _too_long(length: int, limit: int) -> str:
+    return _("is too long ({length} characters, at most {limit})").format(
+        length=length, limit=limit
+    )
 
 
 def quoted(value: object, limit: int = 60) -> str:
@@ -86,16 +97,30 @@ def quoted(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 2] + "…" + text[-1]
 
 
+WHOLE_NUMBER = N_("a whole number")
+
+
 def parse_whole(
-    value: str, field: str, *, low: int = 0, high: int = 999_999_999, what: str = "a whole number"
+    value: str, field: str, *, low: int = 0, high: int = 999_999_999, what: str = WHOLE_NUMBER
 ) -> int:
-    """A whole number typed as digits 0-9 (not ², １ or ٣), between ``low`` and ``high``."""
+    """A whole number typed as digits 0-9 (not ², １ or ٣), between ``low`` and ``high``.
+
+    ``what`` names the number in an error ("... is not {what}"): English marked ``N_``, or
+    already in the language in use; it is translated where it is shown.
+    """
     text = (value or "").strip()
     if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)):
-        raise ValidationError(field, f"{quoted(text)} is not {what}")
+        raise ValidationError(
+            field, _("{value} is not {what}").format(value=quoted(text), what=_(what))
+        )
     number = int(text)
     if not low <= number <= high:
-        raise ValidationError(field, f"{number} is not {what} (from {low} to {high})")
+        raise ValidationError(
+            field,
+            _("{number} is not {what} (from {low} to {high})").format(
+                number=number, what=_(what), low=low, high=high
+            ),
+        )
     return number
 
 
@@ -108,42 +133,56 @@ def validate_email(value: str, field: str = "email", *, required: bool = True) -
     text = (value or "").strip()
     if not text:
         if required:
-            raise ValidationError(field, "an e-mail address is required")
+            raise ValidationError(field, _("an e-mail address is required"))
         return ""
     problem = _unsafe(text)
     if problem or " " in text:
-        raise ValidationError(field, f"{quoted(text)} {problem or 'contains spaces'}")
+        problem = problem or _("contains spaces")
+        raise ValidationError(field, f"{quoted(text)} {problem}")
     if text.count("@") != 1:
-        raise ValidationError(field, f"{quoted(text)} is not an e-mail address (one @ is needed)")
+        raise ValidationError(
+            field,
+            _("{value} is not an e-mail address (one @ is needed)").format(value=quoted(text)),
+        )
     local, domain = text.split("@")
     if local and not local.isascii():
         raise ValidationError(
             field,
-            f"{quoted(text)}: letters like æ, ø, å before the @ are refused by most mail servers; "
-            "ask for the address they use for mail from outside",
+            _(
+                "{value}: letters like æ, ø, å before the @ are refused by most mail servers; "
+                "ask for the address they use for mail from outside"
+            ).format(value=quoted(text)),
         )
     if not local or len(local) > 64 or not _LOCAL_PART.match(local):
-        raise ValidationError(field, f"{quoted(text)}: the part before @ is not valid")
+        raise ValidationError(
+            field, _("{value}: the part before @ is not valid").format(value=quoted(text))
+        )
     domain = domain.lower()
+    bad_domain = _("{value}: the domain {domain} is not valid").format(
+        value=quoted(text), domain=quoted(domain)
+    )
     try:
         ascii_domain = domain.encode("idna").decode("ascii")
         round_trip = ascii_domain.encode("ascii").decode("idna")
     except UnicodeError:
-        raise ValidationError(
-            field, f"{quoted(text)}: the domain {quoted(domain)} is not valid"
-        ) from None
+        raise ValidationError(field, bad_domain) from None
     if round_trip != domain:
         # Soft hyphens, full-width dots and the like vanish in IDNA: one mailbox, many spellings.
         raise ValidationError(
-            field, f"{quoted(text)}: the domain contains invisible or look-alike characters"
+            field,
+            _("{value}: the domain contains invisible or look-alike characters").format(
+                value=quoted(text)
+            ),
         )
     labels = ascii_domain.split(".")
     if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels):
-        raise ValidationError(field, f"{quoted(text)}: the domain {quoted(domain)} is not valid")
+        raise ValidationError(field, bad_domain)
     if not re.match(r"^([a-z]{2,63}|xn--[a-z0-9-]+)$", labels[-1]):
-        raise ValidationError(field, f"{quoted(text)}: the domain must end in a name like .dk")
+        raise ValidationError(
+            field, _("{value}: the domain must end in a name like .dk").format(value=quoted(text))
+        )
     if len(local) + 1 + len(ascii_domain) > 254:
-        raise ValidationError(field, "the address is too long")
+        raise ValidationError(field, _("the address is too long"))
     return f"{local}@{domain}"
 
 
@@ -155,7 +194,7 @@ def validate_phone(value: str, field: str = "phone", *, required: bool = False) 
     text = (value or "").strip()
     if not text:
         if required:
-            raise ValidationError(field, "a phone number is required")
+            raise ValidationError(field, _("a phone number is required"))
         return ""
     compact = text.replace(" ", "").replace("\u00a0", "")
     for prefix in ("+45", "0045"):
@@ -163,7 +202,10 @@ def validate_phone(value: str, field: str = "phone", *, required: bool = False) 
             compact = compact[len(prefix) :]
     if not (compact.isascii() and compact.isdigit()) or len(compact) != 8 or compact[0] == "0":
         raise ValidationError(
-            field, f"{quoted(text)} is not a Danish phone number (8 digits, optionally +45 first)"
+            field,
+            _("{value} is not a Danish phone number (8 digits, optionally +45 first)").format(
+                value=quoted(text)
+            ),
         )
     return " ".join(compact[i : i + 2] for i in range(0, 8, 2))
 
@@ -179,14 +221,19 @@ def validate_ean(value: str, field: str = "ean", *, required: bool = False) -> s
     text = (value or "").strip().replace(" ", "")
     if not text:
         if required:
-            raise ValidationError(field, "an EAN number is required for the invoice")
+            raise ValidationError(field, _("an EAN number is required for the invoice"))
         return ""
     if not (text.isascii() and text.isdigit()) or len(text) != 13:
-        raise ValidationError(field, f"{quoted(value.strip())} is not an EAN number (13 digits)")
+        raise ValidationError(
+            field, _("{value} is not an EAN number (13 digits)").format(value=quoted(value.strip()))
+        )
     expected = ean_check_digit(text[:12])
     if int(text[12]) != expected:
         raise ValidationError(
-            field, f"{text} has a wrong check digit (the last digit should be {expected})"
+            field,
+            _("{value} has a wrong check digit (the last digit should be {digit})").format(
+                value=text, digit=expected
+            ),
         )
     return text
 
@@ -194,7 +241,11 @@ def validate_ean(value: str, field: str = "ean", *, required: bool = False) -> s
 def ean_warnings(ean: str) -> list[str]:
     """Things worth a second look that are not errors."""
     if ean and not ean.startswith("5798"):
-        return [f"{ean} does not start with 5798, as public-sector EAN numbers usually do"]
+        return [
+            _("{ean} does not start with 5798, as public-sector EAN numbers usually do").format(
+                ean=ean
+            )
+        ]
     return []
 
 
@@ -204,16 +255,20 @@ def validate_cvr(value: str, field: str = "cvr", *, required: bool = False) -> s
     if text.upper().startswith("DK"):
         text = text[2:]
         if not text:
-            raise ValidationError(field, "the CVR number is missing after DK")
+            raise ValidationError(field, _("the CVR number is missing after DK"))
     if not text:
         if required:
-            raise ValidationError(field, "a CVR number is required")
+            raise ValidationError(field, _("a CVR number is required"))
         return ""
     if not (text.isascii() and text.isdigit()) or len(text) != 8 or text[0] == "0":
-        raise ValidationError(field, f"{quoted(value.strip())} is not a CVR number (8 digits)")
+        raise ValidationError(
+            field, _("{value} is not a CVR number (8 digits)").format(value=quoted(value.strip()))
+        )
     weights = (2, 7, 6, 5, 4, 3, 2, 1)
     if sum(int(d) * w for d, w in zip(text, weights, strict=True)) % 11:
-        raise ValidationError(field, f"{text} is not a valid CVR number (check digit)")
+        raise ValidationError(
+            field, _("{value} is not a valid CVR number (check digit)").format(value=text)
+        )
     return text
 
 
@@ -221,20 +276,25 @@ def parse_amount(value: object, field: str) -> Decimal:
     """An amount of money: an integer or a decimal written as text, never a float."""
     if isinstance(value, (bool, float)):
         raise ValidationError(
-            field, 'write the amount as a whole number or in quotes, e.g. "14900"'
+            field, _('write the amount as a whole number or in quotes, e.g. "14900"')
         )
     if isinstance(value, str) and re.fullmatch(r"\s*\d{1,3}(\.\d{3})+\s*", value):
         raise ValidationError(
             field,
-            f"{quoted(value)} looks like a Danish thousands separator; "
-            f"write {value.replace('.', '')}",
+            _("{value} looks like a Danish thousands separator; write {number}").format(
+                value=quoted(value), number=value.replace(".", "")
+            ),
         )
     try:
         amount = Decimal(str(value).strip().replace(" ", ""))
     except InvalidOperation:
-        raise ValidationError(field, f"{quoted(value)} is not a number") from None
+        raise ValidationError(
+            field, _("{value} is not a number").format(value=quoted(value))
+        ) from None
     if not amount.is_finite() or amount < 0:
-        raise ValidationError(field, f"{quoted(value)} is not a positive amount")
+        raise ValidationError(
+            field, _("{value} is not a positive amount").format(value=quoted(value))
+        )
     return amount
 
 
@@ -260,7 +320,12 @@ def validate_participant(
 
     def check_field(key: str, name: str) -> str:
         if key not in known:
-            raise ValidationError(name, f"unknown field {quoted(key)} (known: {', '.join(known)})")
+            raise ValidationError(
+                name,
+                _("unknown field {key} (known: {known})").format(
+                    key=quoted(key), known=", ".join(known)
+                ),
+            )
         return key
 
     def check_extra() -> tuple[str, ...]:
@@ -310,7 +375,7 @@ def parse_day(value: str, field: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ValidationError(
-            field, f"{quoted(text)} is not a date (write it like 24.02.2027)"
+            field, _("{value} is not a date (write it like 24.02.2027)").format(value=quoted(text))
         ) from None
 
 
@@ -320,19 +385,21 @@ def parse_clock(value: str, field: str) -> time:
     match = re.fullmatch(r"(\d{1,2})[.:](\d{2})", text, re.ASCII)
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         return time(int(match[1]), int(match[2]))
-    raise ValidationError(field, f"{quoted(text)} is not a time of day (write it like 12.00)")
+    raise ValidationError(
+        field, _("{value} is not a time of day (write it like 12.00)").format(value=quoted(text))
+    )
 
 
 def validate_schedule(seminar: Meeting, followup: Meeting, deadline: date) -> None:
     """A cohort's dates in the order they must come: deadline, seminar, follow-up day."""
     if seminar.end <= seminar.start:
-        raise ValidationError("seminar.end", "must be after the start")
+        raise ValidationError("seminar.end", _("must be after the start"))
     if followup.end <= followup.start:
-        raise ValidationError("followup.end", "must be after the start")
+        raise ValidationError("followup.end", _("must be after the start"))
     if followup.start < seminar.end:
-        raise ValidationError("followup.start", "must be after the seminar has ended")
+        raise ValidationError("followup.start", _("must be after the seminar has ended"))
     if deadline >= seminar.start.date():
-        raise ValidationError("registration_deadline", "must be before the seminar starts")
+        raise ValidationError("registration_deadline", _("must be before the seminar starts"))
 
 
 def validate_venue(venue: Venue, prefix: str) -> Venue:

@@ -25,6 +25,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from kommunestyre.domain.model import Programme, Register
 from kommunestyre.domain.validation import validate_email
 from kommunestyre.errors import ValidationError
+from kommunestyre.i18n import N_, _, ngettext
 from kommunestyre.letters.calendar import CalendarFile, calendar_key, cohort_calendar
 from kommunestyre.letters.catalogue import Filters, LetterKind, Recipient, value_at
 from kommunestyre.letters.environment import TooCostly, render_bounded
@@ -40,6 +41,22 @@ class State(StrEnum):
     SENT = "sent"  # sent before, unchanged: skipped unless resending
     STALE = "stale"  # sent before, but the data behind it changed: resend to update
     SKIPPED = "skipped"  # left out on purpose
+
+
+#: Each state in words (``State.value`` is the CLI's and the ledger's English word).
+STATE_WORDS: dict[State, str] = {
+    State.READY: N_("ready"),
+    State.EXPORTED: N_("exported"),
+    State.ERROR: N_("error"),
+    State.SENT: N_("sent"),
+    State.STALE: N_("stale"),
+    State.SKIPPED: N_("skipped"),
+}
+
+
+def state_word(state: State) -> str:
+    """``state`` as the coordinator reads it, in the language in use."""
+    return _(STATE_WORDS[state])
 
 
 @dataclass(slots=True)
@@ -85,8 +102,9 @@ class Batch:
         return sum(1 for letter in self.letters if letter.state is state)
 
     def summary(self) -> str:
-        parts = [f"{len(self.letters)} recipient(s)"]
-        parts += [f"{self.count(s)} {s.value}" for s in State if self.count(s)]
+        count = len(self.letters)
+        parts = [ngettext("{n} recipient(s)", "{n} recipient(s)", count).format(n=count)]
+        parts += [f"{self.count(s)} {state_word(s)}" for s in State if self.count(s)]
         return ", ".join(parts)
 
 
@@ -108,24 +126,30 @@ def _template_line(error: BaseException) -> str:
             if frame.filename.endswith((".txt", ".html")):
                 name, line = Path(frame.filename).name, frame.lineno
                 break
-    return f" ({name}, line {line})" if name and line else ""
+    if not (name and line):
+        return ""
+    return " " + _("({template}, line {line})").format(template=name, line=line)
 
 
 def template_problem(error: BaseException) -> str:
     """One line for the pre-flight: what went wrong in which template, and where."""
     where = _template_line(error)
-    if isinstance(error, UndefinedError):
-        return f"template error{where}: {error.message}"  # names the variable: "'x' is undefined"
+    if isinstance(error, UndefinedError):  # names the variable: "'x' is undefined"
+        return _("template error{where}: {detail}").format(where=where, detail=error.message)
     if isinstance(error, TooCostly):
-        return f"template stopped{where}: {error}"
+        return _("template stopped{where}: {detail}").format(where=where, detail=error)
     if isinstance(error, SecurityError):
-        return f"template refused by the sandbox{where}: {error}"
+        return _("template refused by the sandbox{where}: {detail}").format(
+            where=where, detail=error
+        )
     if isinstance(error, RecursionError):
-        return f"template error{where}: it calls itself without end (a macro, or extends itself)"
+        return _(
+            "template error{where}: it calls itself without end (a macro, or extends itself)"
+        ).format(where=where)
     if isinstance(error, MemoryError):
-        return f"template error{where}: it needs more memory than there is"
+        return _("template error{where}: it needs more memory than there is").format(where=where)
     detail = str(error) or type(error).__name__
-    return f"template error{where}: {detail[:200]}"
+    return _("template error{where}: {detail}").format(where=where, detail=detail[:200])
 
 
 class Renderer:
@@ -216,7 +240,7 @@ def render_all(renderer: Renderer, letters: list[Letter], workers: int = 1) -> N
         for (start, end), pid, read_end in children:
             with os.fdopen(read_end, "rb") as pipe:
                 data = pipe.read()
-            _, status = os.waitpid(pid, 0)
+            _pid, status = os.waitpid(pid, 0)
             if status != 0 or not data:
                 for letter in letters[start:end]:
                     renderer.render(letter)
@@ -231,25 +255,98 @@ def render_all(renderer: Renderer, letters: list[Letter], workers: int = 1) -> N
         gc.unfreeze()
 
 
+# -- the pre-flight's words: who, what, and where to correct it -----------------------------------
+# The coordinator reads these, not the templates' variable names: "no EAN number for Vejle
+# Kommune (invoice): fix it on the Cohort screen (i)". The keys are those of the screens' forms.
+
+FIX_CONTACT = N_("fix it on the Contacts screen (e)")
+FIX_PARTICIPANT = N_("fix it on the Register screen (e)")
+FIX_INVOICE = N_("fix it on the Cohort screen (i)")
+
+
+def _fixed(problem: str, fix: str) -> str:
+    """A problem and where to correct it, as one line."""
+    return _("{problem}: {fix}").format(problem=problem, fix=_(fix))
+
+
+def _where_to_fix(recipient: Recipient) -> str:
+    """The form that corrects the recipient's name and e-mail address."""
+    return FIX_CONTACT if recipient.source == "contact" else FIX_PARTICIPANT
+
+
+def _shows_well(text: str) -> bool:
+    """Can ``text`` (a name) be quoted in a problem? Not when it is what is wrong."""
+    try:
+        check_header(text, "")
+    except ValidationError:
+        return False
+    return bool(text.strip())
+
+
+def who(recipient: Recipient, *, with_name: bool = True) -> str:
+    """The recipient as the pre-flight names them: "Tina Kristensen (Kolding Kommune)",
+    "Mette Hansen (contact, Aarhus Kommune)", or "Aarhus Kommune (contact)" without a name."""
+    municipality = recipient.municipality or recipient.label
+    name = recipient.name.strip() if with_name and _shows_well(recipient.name) else ""
+    if recipient.source == "contact":
+        if name:
+            return _("{name} (contact, {municipality})").format(
+                name=name, municipality=municipality
+            )
+        return _("{municipality} (contact)").format(municipality=municipality)
+    if name:
+        return _("{name} ({municipality})").format(name=name, municipality=municipality)
+    return _("{municipality} (participant)").format(municipality=municipality)
+
+
+def _missing(recipient: Recipient, path: str) -> str:
+    """A required value that is empty, in the coordinator's words."""
+    if path == "recipient.name":
+        problem = _("no name for {who}").format(who=who(recipient, with_name=False))
+        return _fixed(problem, _where_to_fix(recipient))
+    if path == "invoice.ean":
+        municipality = recipient.municipality or recipient.label
+        problem = _("no EAN number for {municipality} (invoice)").format(municipality=municipality)
+        return _fixed(problem, FIX_INVOICE)
+    return _("{value} is empty").format(value=path)  # a value no form edits
+
+
 def _check(letter: Letter, kind: LetterKind) -> None:
     recipient = letter.recipient
+    fix = _where_to_fix(recipient)
     for path in kind.requires:
         value = value_at(recipient.context, path)
         if value is None or (isinstance(value, str) and not value.strip()):
-            letter.problems.append(f"{path} is empty")
+            letter.problems.append(_missing(recipient, path))
+    name_ok = True
+    try:
+        check_header(recipient.name, "")
+    except ValidationError as error:
+        name_ok = False
+        problem = _("the name of {who} cannot be used: {reason}").format(
+            who=who(recipient, with_name=False), reason=error.message
+        )
+        letter.problems.append(_fixed(problem, fix))
     if not recipient.email:
-        letter.problems.append("no e-mail address")
+        problem = _("no e-mail address for {who}").format(who=who(recipient))
+        letter.problems.append(_fixed(problem, fix))
     else:
         try:
             validate_email(recipient.email)
-            address(recipient.name, recipient.email)
+            if name_ok:  # else the name's problem is reported already
+                address(recipient.name, recipient.email)
         except ValidationError as error:
-            letter.problems.append(str(error))
+            problem = _("the e-mail address of {who} cannot be used: {reason}").format(
+                who=who(recipient), reason=error.message
+            )
+            letter.problems.append(_fixed(problem, fix))
     if letter.subject:
         try:
-            check_header(letter.subject, "subject")
+            check_header(letter.subject, _("subject"))
         except ValidationError as error:
-            letter.problems.append(str(error))
+            problem = _("the subject cannot be used: {reason}").format(reason=error.message)
+            template = _("fix the template {template}").format(template=f"{kind.key}.subject.txt")
+            letter.problems.append(_("{problem}: {fix}").format(problem=problem, fix=template))
 
 
 def _hash(letter: Letter, calendar_text: str) -> str:
@@ -317,12 +414,14 @@ def prepare(
         _check(letter, kind)
         email = recipient.email.casefold()
         if email and (email, recipient.cohort) in seen:
-            letter.problems.append(
-                f"duplicate recipient: {recipient.email} also gets "
-                f"{seen[(email, recipient.cohort)]}'s letter"
+            problem = _(
+                "duplicate recipient: {who} has the same e-mail address ({email}) as {other}"
+            ).format(
+                who=who(recipient), email=recipient.email, other=seen[(email, recipient.cohort)]
             )
+            letter.problems.append(_fixed(problem, _where_to_fix(recipient)))
         elif email:
-            seen[(email, recipient.cohort)] = recipient.label
+            seen[(email, recipient.cohort)] = who(recipient)
         if letter.problems:
             letter.state = State.ERROR
             continue

@@ -34,6 +34,7 @@ from kommunestyre.domain.pricing import invoice_lines, unit_price
 from kommunestyre.domain.validation import quoted
 from kommunestyre.errors import ValidationError
 from kommunestyre.formats import percent
+from kommunestyre.i18n import N_, _
 
 Context = dict[str, Any]
 
@@ -48,6 +49,10 @@ class Recipient:
     label: str  # for people: "Tina Kristensen (Kolding)"
     cohort: int | None
     context: Context = field(repr=False)
+    #: Whose name and address these are: a municipality's "contact" (the Contacts screen) or a
+    #: "participant" (the Register screen); the pre-flight says where to correct them.
+    source: str = "contact"
+    municipality: str = ""  # the official name: "Kolding Kommune"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +65,22 @@ class Filters:
 @dataclass(frozen=True, slots=True)
 class LetterKind:
     key: str
-    title: str
-    audience: str  # what the recipients are, in words
+    title_text: str  # English, marked N_: read it as ``title``
+    audience_text: str  # what the recipients are, in words (English, marked N_)
     calendar: bool  # carries the cohort's .ics
     requires: tuple[str, ...]  # context values that must not be empty
     statuses: tuple[str, ...]  # the status filter's choices; the first is the default
     select: Callable[[Register, datetime, Filters], list[Recipient]]
+
+    @property
+    def title(self) -> str:
+        """The letter's name, in the language in use."""
+        return _(self.title_text)
+
+    @property
+    def audience(self) -> str:
+        """Whom the letter goes to, in the language in use."""
+        return _(self.audience_text)
 
 
 # -- shared pieces of context -----------------------------------------------------------------
@@ -146,7 +161,9 @@ def delegation_key(directorate: Directorate, cohort: int) -> str:
 
 # -- invitation: municipality contacts ----------------------------------------------------------
 
-INVITATION_STATUSES = ("not registered", "all", "registered", "declined")
+#: The invitation's status filter: the values are the CLI's words (``--status "not registered"``),
+#: marked for the catalogue so a screen can show them translated.
+INVITATION_STATUSES = (N_("not registered"), N_("all"), N_("registered"), N_("declined"))
 
 
 def _invitation(register: Register, now: datetime, filters: Filters) -> list[Recipient]:
@@ -166,9 +183,17 @@ def _invitation(register: Register, now: datetime, filters: Filters) -> list[Rec
         context = _common(programme, contact.name, contact.title, contact.email)
         context["municipality"] = _municipality(code)
         context["cohorts"] = cohorts
+        municipality = by_code(code)
         recipients.append(
             Recipient(
-                f"contact:{code}", contact.name, contact.email, by_code(code).name, None, context
+                f"contact:{code}",
+                contact.name,
+                contact.email,
+                municipality.name,
+                None,
+                context,
+                source="contact",
+                municipality=municipality.official_name,
             )
         )
     return recipients
@@ -179,15 +204,15 @@ def _invitation(register: Register, now: datetime, filters: Filters) -> list[Rec
 
 def _addressee(
     register: Register, directorate: Directorate, people: Sequence[Participant]
-) -> tuple[str, str, str]:
+) -> tuple[str, str, str, str]:
     """A directorate's letters go to its head (the programme's lead field) among ``people``,
-    else to the municipality's contact."""
+    else to the municipality's contact; the last value says which (see ``Recipient.source``)."""
     lead = register.programme.lead_field
     for member in people:
         if member.status.is_active and member.details.field == lead:
-            return member.name, member.details.title, member.details.email
+            return member.name, member.details.title, member.details.email, "participant"
     contact = register.contact(directorate.municipality_code)
-    return contact.name, contact.title, contact.email
+    return contact.name, contact.title, contact.email, "contact"
 
 
 def _member(p: Participant) -> Context:
@@ -210,7 +235,7 @@ def _confirmation(register: Register, now: datetime, filters: Filters) -> list[R
         admitted = group.with_status(Status.ADMITTED)
         line = lines[(d.municipality_code, group.cohort)]
         late = line.late_cancellations
-        name, title, email = _addressee(register, d, admitted)
+        name, title, email, source = _addressee(register, d, admitted)
         bill = line.bill
         context = _common(programme, name, title, email)
         context.update(
@@ -229,9 +254,14 @@ def _confirmation(register: Register, now: datetime, filters: Filters) -> list[R
             },
             invoice={"ean": d.invoice.ean, "reference": d.invoice.reference},
         )
-        label = by_code(d.municipality_code).name
+        town = by_code(d.municipality_code)
         key = delegation_key(d, group.cohort)
-        recipients.append(Recipient(key, name, email, label, group.cohort, context))
+        recipients.append(
+            Recipient(
+                key, name, email, town.name, group.cohort, context,
+                source=source, municipality=town.official_name,
+            )
+        )  # fmt: skip
     return sorted(recipients, key=lambda r: (r.cohort or 0, r.label))
 
 
@@ -247,7 +277,7 @@ def _waitlist(register: Register, now: datetime, filters: Filters) -> list[Recip
             if not entry.whole_directorate:
                 continue
             d = entry.directorate
-            name, title, email = _addressee(register, d, entry.participants)
+            name, title, email, source = _addressee(register, d, entry.participants)
             alternatives = [
                 _availability(row, programme)
                 for row in cohorts_with_room(register, now, len(entry.participants))
@@ -261,9 +291,14 @@ def _waitlist(register: Register, now: datetime, filters: Filters) -> list[Recip
                 members=[_member(p) for p in entry.participants],
                 alternatives=alternatives,
             )
-            label = by_code(d.municipality_code).name
+            town = by_code(d.municipality_code)
             key = delegation_key(d, cohort.number)
-            recipients.append(Recipient(key, name, email, label, cohort.number, context))
+            recipients.append(
+                Recipient(
+                    key, name, email, town.name, cohort.number, context,
+                    source=source, municipality=town.official_name,
+                )
+            )  # fmt: skip
     return recipients
 
 
@@ -275,15 +310,17 @@ def _offer(register: Register, now: datetime, filters: Filters) -> list[Recipien
         if not _in_filter(offer.cohort, filters):
             continue
         d = offer.directorate
+        town = by_code(d.municipality_code)
         if offer.whole_directorate:
-            name, title, email = _addressee(register, d, offer.participants)
+            name, title, email, source = _addressee(register, d, offer.participants)
             key = delegation_key(d, offer.cohort)
-            label = by_code(d.municipality_code).name
+            label = town.name
         else:
             person = offer.participants[0]
             name, title, email = person.name, person.details.title, person.details.email
+            source = "participant"
             key = f"participant:{person.id}"
-            label = f"{person.name} ({by_code(d.municipality_code).name})"
+            label = f"{person.name} ({town.name})"
         context = _common(programme, name, title, email)
         context.update(
             municipality=_municipality(d.municipality_code),
@@ -292,13 +329,18 @@ def _offer(register: Register, now: datetime, filters: Filters) -> list[Recipien
             answer_by=offer.until,
             price={"excl": unit_price(programme).excl_vat},
         )
-        recipients.append(Recipient(key, name, email, label, offer.cohort, context))
+        recipients.append(
+            Recipient(
+                key, name, email, label, offer.cohort, context,
+                source=source, municipality=town.official_name,
+            )
+        )  # fmt: skip
     return recipients
 
 
 # -- participant letters: practical and followup ------------------------------------------------
 
-PARTICIPANT_STATUSES = ("admitted",)
+PARTICIPANT_STATUSES = (N_("admitted"),)
 
 
 def _participant_letters(
@@ -308,7 +350,7 @@ def _participant_letters(
     programme = register.programme
     wanted = set(cohorts)
     contexts = {c.number: _cohort(c, programme) for c in programme.cohorts}
-    towns = {d.id: by_code(d.municipality_code).name for d in register.directorates.values()}
+    towns = {d.id: by_code(d.municipality_code) for d in register.directorates.values()}
     people = [
         p
         for p in register.participants.values()
@@ -323,10 +365,14 @@ def _participant_letters(
         context = _common(programme, d.name, d.title, d.email)
         context["cohort"] = contexts[p.cohort]
         context["participant"] = {"name": d.name, "needs": d.needs}
-        label = f"{d.name} ({towns[p.directorate_id]})"
+        town = towns[p.directorate_id]
+        label = f"{d.name} ({town.name})"
         recipients.append(
-            Recipient(f"participant:{p.id}", d.name, d.email, label, p.cohort, context)
-        )
+            Recipient(
+                f"participant:{p.id}", d.name, d.email, label, p.cohort, context,
+                source="participant", municipality=town.official_name,
+            )
+        )  # fmt: skip
     return recipients
 
 
@@ -349,8 +395,8 @@ LETTERS: dict[str, LetterKind] = {
     for kind in (
         LetterKind(
             "invitation",
-            "Invitation to a municipality",
-            "municipality contacts",
+            N_("Invitation to a municipality"),
+            N_("municipality contacts"),
             False,
             ("recipient.name",),
             INVITATION_STATUSES,
@@ -358,35 +404,35 @@ LETTERS: dict[str, LetterKind] = {
         ),
         LetterKind(
             "confirmation",
-            "Confirmation of a registration",
-            "admitted directorates",
+            N_("Confirmation of a registration"),
+            N_("admitted directorates"),
             True,
             ("recipient.name", "invoice.ean"),
-            ("admitted",),
+            (N_("admitted"),),
             _confirmation,
         ),
         LetterKind(
             "waitlist",
-            "On the waiting list",
-            "waiting directorates",
+            N_("On the waiting list"),
+            N_("waiting directorates"),
             False,
             ("recipient.name",),
-            ("waitlisted",),
+            (N_("waitlisted"),),
             _waitlist,
         ),
         LetterKind(
             "offer",
-            "A seat is offered",
-            "open seat offers",
+            N_("A seat is offered"),
+            N_("open seat offers"),
             False,
             ("recipient.name",),
-            ("offered",),
+            (N_("offered"),),
             _offer,
         ),
         LetterKind(
             "practical",
-            "Practical information before the seminar",
-            "participants (seminar ahead)",
+            N_("Practical information before the seminar"),
+            N_("participants (seminar ahead)"),
             True,
             ("recipient.name",),
             PARTICIPANT_STATUSES,
@@ -394,8 +440,8 @@ LETTERS: dict[str, LetterKind] = {
         ),
         LetterKind(
             "followup",
-            "Reminder before the follow-up day",
-            "participants (seminar held)",
+            N_("Reminder before the follow-up day"),
+            N_("participants (seminar held)"),
             False,
             ("recipient.name",),
             PARTICIPANT_STATUSES,
@@ -411,7 +457,8 @@ def letter_kind(key: str) -> LetterKind:
     except KeyError:
         known = ", ".join(LETTERS)
         raise ValidationError(
-            "letter", f"there is no letter {quoted(key)} (known: {known})"
+            "letter",
+            _("there is no letter {name} (known: {known})").format(name=quoted(key), known=known),
         ) from None
 
 

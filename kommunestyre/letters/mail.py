@@ -23,6 +23,7 @@ from email.utils import format_datetime
 
 from kommunestyre.domain.validation import quoted
 from kommunestyre.errors import ValidationError
+from kommunestyre.i18n import N_, _
 from kommunestyre.letters.calendar import CalendarFile
 
 SMTP = policy.SMTP
@@ -40,15 +41,32 @@ _ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?", re.ASCII)
 MAX_HEADER = 250
 
 
+#: The name and the e-mail address of whom a letter is from or to, as errors name them.
+_PARTS: dict[str, tuple[str, str]] = {
+    "recipient": (N_("recipient name"), N_("recipient e-mail")),
+    "sender": (N_("sender name"), N_("sender e-mail")),
+}
+
+
+def _part(what: str, index: int) -> str:
+    parts = _PARTS.get(what)
+    return _(parts[index]) if parts else what
+
+
 def check_header(value: str, what: str) -> str:
     """Refuse a header value that could smuggle in headers, change meaning when decoded, or
-    make a line too long for mail."""
+    make a line too long for mail; ``what`` names the value in the error (already translated)."""
     if len(value) > MAX_HEADER:
-        raise ValidationError(what, f"is {len(value)} characters long; at most {MAX_HEADER}")
+        raise ValidationError(
+            what,
+            _("is {length} characters long; at most {most}").format(
+                length=len(value), most=MAX_HEADER
+            ),
+        )
     if _UNSAFE.search(value):
-        raise ValidationError(what, "contains a line break or control character")
+        raise ValidationError(what, _("contains a line break or control character"))
     if _ENCODED_WORD.search(value):
-        raise ValidationError(what, "contains an encoded-word (=?...?=), which is not allowed")
+        raise ValidationError(what, _("contains an encoded-word (=?...?=), which is not allowed"))
     return value
 
 
@@ -56,32 +74,34 @@ def ascii_email(email: str, what: str = "recipient") -> str:
     """The address as mail servers and headers need it: a domain with æ, ø, å in its ASCII
     (IDNA) form, ``aase@xn--hje-taastrup-1cb.dk``. A local part with such letters needs a
     server that offers SMTPUTF8, which kommunestyre does not rely on: it is refused."""
-    local, _, domain = email.partition("@")
+    local, _at, domain = email.partition("@")
     if not local.isascii():
         raise ValidationError(
-            f"{what} e-mail",
-            f"{quoted(email)}: letters like æ, ø, å before the @ cannot be sent by most "
-            "mail servers",
+            _part(what, 1),
+            _(
+                "{email}: letters like æ, ø, å before the @ cannot be sent by most mail servers"
+            ).format(email=quoted(email)),
         )
     try:
         return f"{local}@{domain.encode('idna').decode('ascii')}"
     except UnicodeError:
         raise ValidationError(
-            f"{what} e-mail", f"{quoted(email)}: the domain is not valid"
+            _part(what, 1), _("{email}: the domain is not valid").format(email=quoted(email))
         ) from None
 
 
 def address(name: str, email: str, what: str = "recipient") -> Address:
     """An ``Address`` from checked parts (the domain in ASCII); raises ValidationError naming
     what is wrong."""
-    check_header(name, f"{what} name")
-    check_header(email, f"{what} e-mail")
-    local, _, domain = ascii_email(email, what).partition("@")
+    check_header(name, _part(what, 0))
+    check_header(email, _part(what, 1))
+    local, _at, domain = ascii_email(email, what).partition("@")
     try:
         return Address(display_name=name, username=local, domain=domain)
     except (ValueError, IndexError) as error:
         raise ValidationError(
-            f"{what} e-mail", f"{quoted(email)} cannot be used: {error}"
+            _part(what, 1),
+            _("{email} cannot be used: {reason}").format(email=quoted(email), reason=error),
         ) from None
 
 
@@ -226,7 +246,7 @@ class MessageFactory:
         parts = self.skeleton(calendar)
         subject_line = self._subjects.get(subject)
         if subject_line is None:  # many letters of a batch share their subject
-            check_header(subject, "subject")
+            check_header(subject, _("subject"))
             subject_line = self._subjects[subject] = text_header("Subject", subject)
         return b"".join(
             (

@@ -30,7 +30,8 @@ from kommunestyre.domain.validation import (
     validate_participant,
 )
 from kommunestyre.errors import InvalidRecord, KommunestyreError, RuleError, ValidationError
-from kommunestyre.lists.sheets import MAX_CELL, Sheet
+from kommunestyre.i18n import _, ngettext, pgettext
+from kommunestyre.lists.sheets import MAX_CELL, Sheet, whole
 
 #: Header spellings (case, spaces, hyphens and underscores ignored) -> the column's meaning.
 HEADER_NAMES: dict[str, tuple[str, ...]] = {
@@ -65,6 +66,25 @@ def header_key(text: str) -> str:
 _MEANING = {header_key(spelling): key for key, names in HEADER_NAMES.items() for spelling in names}
 
 
+def column_word(key: str) -> str:
+    """What a column (a key of :data:`HEADER_NAMES`) holds, in the language in use."""
+    words = {
+        "municipality": pgettext("import column", "municipality"),
+        "cohort": pgettext("import column", "cohort"),
+        "name": pgettext("import column", "name"),
+        "title": pgettext("import column", "title"),
+        "field": pgettext("import column", "field"),
+        "email": pgettext("import column", "e-mail"),
+        "phone": pgettext("import column", "phone"),
+        "needs": pgettext("import column", "needs"),
+        "notes": pgettext("import column", "notes"),
+        "ean": pgettext("import column", "EAN"),
+        "cvr": pgettext("import column", "CVR"),
+        "reference": pgettext("import column", "reference"),
+    }
+    return words.get(key, key)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     row: int | None  # None: the whole file
@@ -72,10 +92,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"row {self.row}" if self.row is not None else "file"
-        if self.column:
-            where += f", column '{self.column}'"
-        return f"{where}: {self.message}"
+        if self.row is not None and self.column:
+            text = _("row {row}, column '{column}': {problem}")
+        elif self.row is not None:
+            text = _("row {row}: {problem}")
+        elif self.column:
+            text = _("file, column '{column}': {problem}")
+        else:
+            text = _("file: {problem}")
+        return text.format(row=self.row, column=self.column, problem=self.message)
 
 
 @dataclass(slots=True)
@@ -119,14 +144,17 @@ class ImportPlan:
         return sum(1 for g in self.groups for r in g.rows if r.action == action)
 
     def summary(self) -> str:
-        parts = [f"{self.row_count} row(s)"]
-        for action in ("add", "update", "duplicate"):
-            if self.count(action):
-                parts.append(f"{self.count(action)} {action}")
-        if self.excluded:
-            parts.append(f"{len(self.excluded)} excluded")
-        if self.problems:
-            parts.append(f"{len(self.problems)} problem(s)")
+        parts = [ngettext("{n} row(s)", "{n} row(s)", self.row_count).format(n=self.row_count)]
+        if n := self.count("add"):
+            parts.append(ngettext("{n} add", "{n} add", n).format(n=n))
+        if n := self.count("update"):
+            parts.append(ngettext("{n} update", "{n} update", n).format(n=n))
+        if n := self.count("duplicate"):
+            parts.append(ngettext("{n} duplicate", "{n} duplicate", n).format(n=n))
+        if n := len(self.excluded):
+            parts.append(ngettext("{n} excluded", "{n} excluded", n).format(n=n))
+        if n := len(self.problems):
+            parts.append(ngettext("{n} problem(s)", "{n} problem(s)", n).format(n=n))
         return ", ".join(parts)
 
 
@@ -136,14 +164,18 @@ def _columns(headers: Sequence[str], plan: ImportPlan) -> dict[str, int]:
         meaning = _MEANING.get(header_key(header))
         if meaning is None:
             if header.strip():
-                plan.warnings.append(f"column '{header.strip()}' is not used")
+                plan.warnings.append(
+                    _("column '{column}' is not used").format(column=header.strip())
+                )
             continue
         if meaning in found:
             plan.problems.append(
                 Problem(
                     None,
                     header,
-                    f"a second '{meaning}' column (columns {found[meaning] + 1} and {index + 1})",
+                    _("a second '{meaning}' column (columns {first} and {second})").format(
+                        meaning=column_word(meaning), first=found[meaning] + 1, second=index + 1
+                    ),
                 )
             )
             continue
@@ -151,7 +183,15 @@ def _columns(headers: Sequence[str], plan: ImportPlan) -> dict[str, int]:
     for key in REQUIRED:
         if key not in found:
             spellings = " / ".join(HEADER_NAMES[key][:2])
-            plan.problems.append(Problem(None, "", f"no column for {key} ({spellings})"))
+            plan.problems.append(
+                Problem(
+                    None,
+                    "",
+                    _("no column for {meaning} ({spellings})").format(
+                        meaning=column_word(key), spellings=spellings
+                    ),
+                )
+            )
     return found
 
 
@@ -163,7 +203,10 @@ def _field_key(text: str, fields: Sequence[ProfessionalField]) -> str:
         if wanted in (header_key(f.key), header_key(f.label)):
             return f.key
     known = ", ".join(f.label for f in fields)
-    raise ValidationError("field", f"{quoted(text)} is not a field (known: {known})")
+    raise ValidationError(
+        "field",
+        _("{value} is not a field (known: {known})").format(value=quoted(text), known=known),
+    )
 
 
 def _cohort(text: str, default: int | None, register: Register) -> int | None:
@@ -172,9 +215,11 @@ def _cohort(text: str, default: int | None, register: Register) -> int | None:
         return default
     numbers = [c.number for c in register.programme.cohorts]
     known = ", ".join(str(n) for n in numbers)
-    number = parse_whole(text, "cohort", what=f"a cohort ({known})")
+    number = parse_whole(text, "cohort", what=_("a cohort ({known})").format(known=known))
     if number not in numbers:
-        raise ValidationError("cohort", f"{number} is not a cohort ({known})")
+        raise ValidationError(
+            "cohort", _("{number} is not a cohort ({known})").format(number=number, known=known)
+        )
     return number
 
 
@@ -192,18 +237,28 @@ def _read_row(
 
     def header(key: str) -> str:
         index = columns.get(key)
-        return headers[index].strip() if index is not None else key
+        return headers[index].strip() if index is not None else column_word(key)
 
     problems: list[Problem] = []
     extra = cells[len(headers) :]
     if any(c.strip() for c in extra):
         problems.append(
-            Problem(number, "", f"{len(cells)} cells, but the header has {len(headers)} columns")
+            Problem(
+                number,
+                "",
+                _("{cells} cells, but the header has {columns} columns").format(
+                    cells=len(cells), columns=len(headers)
+                ),
+            )
         )
     for index, value in enumerate(cells[: len(headers)]):
         if len(value) > MAX_CELL:
             problems.append(
-                Problem(number, headers[index].strip(), f"{len(value):,} characters is too long")
+                Problem(
+                    number,
+                    headers[index].strip(),
+                    _("{n} characters is too long").format(n=whole(len(value))),
+                )
             )
     if problems:
         return None, problems
@@ -218,7 +273,7 @@ def _read_row(
         cohort = _cohort(cell("cohort"), default_cohort, register)
         if cohort is None:
             problems.append(
-                Problem(number, header("cohort"), "no cohort: add a hold column or use --cohort")
+                Problem(number, header("cohort"), _("no cohort: add a hold column or use --cohort"))
             )
     except ValidationError as error:
         problems.append(Problem(number, header("cohort"), error.message))
@@ -285,13 +340,16 @@ def _group_invoice(rows: Sequence[ImportRow], plan: ImportPlan) -> InvoiceDetail
                 plan.problems.append(
                     Problem(
                         row.number,
-                        name.upper() if name != "reference" else name,
-                        f"{quoted(value)} differs from {quoted(chosen[name][0])} in row "
-                        f"{chosen[name][1]} for the same municipality",
+                        column_word(name),
+                        _(
+                            "{value} differs from {other} in row {row} for the same municipality"
+                        ).format(
+                            value=quoted(value), other=quoted(chosen[name][0]), row=chosen[name][1]
+                        ),
                     )
                 )
             chosen.setdefault(name, (value, row.number))
-    return InvoiceDetails(**{name: value for name, (value, _) in chosen.items()})
+    return InvoiceDetails(**{name: value for name, (value, _row) in chosen.items()})
 
 
 def plan_import(
@@ -328,14 +386,18 @@ def plan_import(
         email = row.details.email.casefold()
         if email in first_row_of:
             plan.problems.append(
-                Problem(number, "e-mail", f"the same e-mail as row {first_row_of[email]}")
+                Problem(
+                    number,
+                    column_word("email"),
+                    _("the same e-mail as row {row}").format(row=first_row_of[email]),
+                )
             )
             continue
         first_row_of[email] = number
         rows.append(row)
 
     if not sheet.rows and not sheet.problems:
-        plan.problems.append(Problem(None, "", "the sheet has no rows below the header"))
+        plan.problems.append(Problem(None, "", _("the sheet has no rows below the header")))
     groups: dict[int, list[ImportRow]] = {}
     for row in rows:
         groups.setdefault(row.municipality.code, []).append(row)
@@ -344,12 +406,16 @@ def plan_import(
         registered = register.directorate_of_municipality(code)
         cohorts = {r.cohort for r in members}
         if len(cohorts) > 1:
-            numbers = ", ".join(f"row {r.number}: hold {r.cohort}" for r in members)
+            numbers = ", ".join(
+                _("row {row}: hold {cohort}").format(row=r.number, cohort=r.cohort) for r in members
+            )
             plan.problems.append(
                 Problem(
                     members[0].number,
                     "hold",
-                    f"{municipality.name} is asked for in more than one cohort ({numbers})",
+                    _("{municipality} is asked for in more than one cohort ({rows})").format(
+                        municipality=municipality.name, rows=numbers
+                    ),
                 )
             )
             continue
@@ -359,8 +425,10 @@ def plan_import(
                 Problem(
                     members[0].number,
                     "hold",
-                    f"{municipality.name} is registered in hold {registered.cohort}; move "
-                    "the directorate in the app, then import",
+                    _(
+                        "{municipality} is registered in hold {cohort}; move "
+                        "the directorate in the app, then import"
+                    ).format(municipality=municipality.name, cohort=registered.cohort),
                 )
             )
             continue
@@ -373,8 +441,10 @@ def plan_import(
                 plan.problems.append(
                     Problem(
                         row.number,
-                        "e-mail",
-                        f"{row.details.email} is already registered as {other}",
+                        column_word("email"),
+                        _("{email} is already registered as {person}").format(
+                            email=row.details.email, person=other
+                        ),
                     )
                 )
             else:
@@ -392,14 +462,18 @@ def plan_import(
 def apply_plan(register: Register, plan: ImportPlan, now: datetime) -> list[str]:
     """Carry a clean plan out, in row order; returns what happened, a line per directorate."""
     if not plan.clean:
-        raise ValueError("a plan with problems is never applied")
+        raise ValueError("a plan with problems is never applied")  # not translated: a bug
     lines: list[str] = []
     for group in plan.groups:
         try:
             changes, group_lines = _apply_group(register, group, now)
         except KommunestyreError as error:
             first = min(r.number for r in group.rows)
-            raise RuleError(f"row {first} ({group.municipality.name}): {error}") from None
+            raise RuleError(
+                _("row {row} ({municipality}): {problem}").format(
+                    row=first, municipality=group.municipality.name, problem=error
+                )
+            ) from None
         plan.changes += changes
         lines += group_lines
     return lines
@@ -410,14 +484,14 @@ def _apply_group(register: Register, group: Group, now: datetime) -> tuple[int, 
     name = group.municipality.name
     if group.directorate_id is None:
         members = [r.details for r in group.rows]
-        _, outcome = rules.register_directorate(
+        _new, outcome = rules.register_directorate(
             register, group.municipality, group.cohort, members, group.invoice, now
         )
         return len(group.rows), [outcome.summary, *(str(p) for p in outcome.promotions)]
     added = updated = 0
     for row in group.rows:
         if row.action == "add":
-            _, outcome = rules.add_participant(register, group.directorate_id, row.details, now)
+            _one, outcome = rules.add_participant(register, group.directorate_id, row.details, now)
             lines.append(outcome.summary)
             added += 1
         elif row.action == "update" and row.existing is not None:
@@ -428,14 +502,22 @@ def _apply_group(register: Register, group: Group, now: datetime) -> tuple[int, 
     filled = {k: v for k, v in group.invoice._asdict().items() if v}
     if filled and directorate.invoice._replace(**filled) != directorate.invoice:
         rules.edit_invoice(register, directorate.id, directorate.invoice._replace(**filled))
-        lines.append(f"{name}: invoice details updated")
+        lines.append(_("{municipality}: invoice details updated").format(municipality=name))
         updated_invoice = 1
     else:
         updated_invoice = 0
     if updated:
-        lines.append(f"{name}: {updated} participant(s) updated")
+        lines.append(
+            ngettext(
+                "{municipality}: {n} participant(s) updated",
+                "{municipality}: {n} participant(s) updated",
+                updated,
+            ).format(municipality=name, n=updated)
+        )
     if not added and not updated and not updated_invoice:
-        lines.append(f"{name}: nothing new (already registered)")
+        lines.append(
+            _("{municipality}: nothing new (already registered)").format(municipality=name)
+        )
     return added + updated + updated_invoice, lines
 
 
@@ -445,14 +527,24 @@ def describe_rows(plan: ImportPlan) -> list[str]:
     for group in plan.groups:
         for row in sorted(group.rows, key=lambda r: r.number):
             d = row.details
-            what = {
-                "add": "adds",
-                "update": "updates",
-                "duplicate": "already registered, unchanged:",
-            }[row.action]
-            changed = "".join(f"; {name}: {old!r} → {new!r}" for name, old, new in row.changes)
-            lines.append(
-                f"row {row.number}: {what} {d.name} <{d.email}> "
-                f"({group.municipality.name}, hold {group.cohort}){changed}"
+            if row.action == "add":
+                text = _("row {row}: adds {name} <{email}> ({municipality}, hold {cohort})")
+            elif row.action == "update":
+                text = _("row {row}: updates {name} <{email}> ({municipality}, hold {cohort})")
+            else:
+                text = _(
+                    "row {row}: already registered, unchanged: {name} <{email}> "
+                    "({municipality}, hold {cohort})"
+                )
+            changed = "".join(
+                f"; {column_word(name)}: {old!r} → {new!r}" for name, old, new in row.changes
             )
+            line = text.format(
+                row=row.number,
+                name=d.name,
+                email=d.email,
+                municipality=group.municipality.name,
+                cohort=group.cohort,
+            )
+            lines.append(line + changed)
     return lines

@@ -20,6 +20,7 @@ from kommunestyre.domain.pricing import EMPTY_BILL, invoice_lines, round_ore
 from kommunestyre.domain.validation import quoted
 from kommunestyre.errors import ValidationError
 from kommunestyre.formats import short_date
+from kommunestyre.i18n import _
 
 Cell = str | int | Decimal
 
@@ -55,17 +56,23 @@ class Selection:
 def _check(register: Register, selection: Selection) -> None:
     numbers = [c.number for c in register.programme.cohorts]
     if selection.cohort is not None and selection.cohort not in numbers:
-        raise ValidationError("cohort", f"there is no hold {selection.cohort}")
+        raise ValidationError(
+            "cohort", _("there is no hold {number}").format(number=selection.cohort)
+        )
     keys = [f.key for f in register.programme.fields]
     if selection.field is not None and selection.field not in keys:
         raise ValidationError(
-            "field", f"{quoted(selection.field)} is not a field ({', '.join(keys)})"
+            "field",
+            _("{value} is not a field ({known})").format(
+                value=quoted(selection.field), known=", ".join(keys)
+            ),
         )
 
 
 def _seat_status(participant: Participant) -> str:
     if participant.status is Status.OFFERED and participant.offered_until is not None:
-        return f"tilbudt plads, svar senest {short_date(participant.offered_until.date())}"
+        until = short_date(participant.offered_until.date())
+        return f"tilbudt plads, svar senest {until}"  # not translated: Danish document
     return "optaget"
 
 
@@ -159,7 +166,7 @@ def invoices(register: Register, selection: Selection) -> Listing:
         )
     headers = (
         "Kommune", "Hold", "EAN", "CVR", "Reference", "Kontakt", "Kontakt e-mail", "Deltagere",
-        "Sene afbud", "Ekskl. moms", "Moms", "I alt inkl. moms",
+        "Sene afbud", "Ekskl. moms", "Moms", "I alt inkl. moms",  # not translated: Danish document
     )  # fmt: skip
     totals: tuple[Cell, ...] = (
         "I alt", "", "", "", "", "", "", total.seats, total.late_cancellations,
@@ -180,10 +187,12 @@ def contact_status(
     registrations = register.registrations() if registered is None else registered
     status = register.invitation_status(code, registrations)
     if status == "registered":
-        return f"tilmeldt, hold {registrations[code].cohort}"
+        return f"tilmeldt, hold {registrations[code].cohort}"  # not translated: Danish document
     if status == "declined":
-        return "takket nej"
-    return "inviteret, intet svar" if code in invited else "ikke inviteret"
+        return "takket nej"  # not translated: Danish document
+    if code in invited:
+        return "inviteret, intet svar"  # not translated: Danish document
+    return "ikke inviteret"  # not translated: Danish document
 
 
 def contacts(register: Register, selection: Selection, invited: Collection[int] = ()) -> Listing:
@@ -210,7 +219,10 @@ def make_listing(
     kind: str, register: Register, selection: Selection, invited: Collection[int] = ()
 ) -> Listing:
     if kind not in LISTS:
-        raise ValidationError("list", f"{quoted(kind)}: choose {', '.join(LISTS)}")
+        raise ValidationError(
+            "list",
+            _("{value}: choose {choices}").format(value=quoted(kind), choices=", ".join(LISTS)),
+        )
     _check(register, selection)
     if kind == "contacts":
         return contacts(register, selection, invited)

@@ -11,7 +11,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from kommunestyre import i18n
 from kommunestyre.errors import KommunestyreError
+from kommunestyre.i18n import N_, _
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -23,7 +25,19 @@ MAX_UNPACKED = 200 * 1024 * 1024  # an XLSX is a zip: refuse one that unpacks to
 
 
 class SheetError(KommunestyreError):
-    title = "Cannot read the file"
+    title = N_("Cannot read the file")
+
+
+def whole(number: int) -> str:
+    """``20.000`` / ``20,000``: a count with its thousands grouped as the language does."""
+    grouped = f"{number:,}"
+    return grouped.replace(",", ".") if i18n.language() == "da" else grouped
+
+
+def _megabytes(size: float) -> str:
+    """``10,5`` / ``10.5``"""
+    text = f"{size:.1f}"
+    return text.replace(".", ",") if i18n.language() == "da" else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,20 +52,29 @@ def read_sheet(path: Path) -> Sheet:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise SheetError(f"{path} does not exist") from None
+        raise SheetError(_("{path} does not exist").format(path=path)) from None
     except OSError as error:
         raise SheetError(f"{path}: {error.strerror}") from None
     if size > MAX_BYTES:
         raise SheetError(
-            f"{path.name} is {size / 1024 / 1024:.1f} MB; at most {MAX_BYTES // 1024 // 1024} MB "
-            "can be imported (split the file)"
+            _("{file} is {size} MB; at most {most} MB can be imported (split the file)").format(
+                file=path.name, size=_megabytes(size / 1024 / 1024), most=MAX_BYTES // 1024 // 1024
+            )
         )
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     if suffix in (".xls", ".ods", ".numbers"):
-        raise SheetError(f"{path.name}: save it as .xlsx or .csv first")
+        raise SheetError(_("{file}: save it as .xlsx or .csv first").format(file=path.name))
     return read_csv_bytes(path.read_bytes(), path.name)
+
+
+def _too_many_rows() -> str:
+    return _("{file} has more than {most} rows; split the file")
+
+
+def _not_xlsx() -> str:
+    return _("{file} is not a readable XLSX workbook ({error})")
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -62,7 +85,9 @@ def _decode(data: bytes, name: str) -> str:
     try:
         return data.decode("cp1252")  # a Danish Excel's "CSV (semikolonsepareret)"
     except UnicodeDecodeError:
-        raise SheetError(f"{name} is neither UTF-8 nor Windows-1252 text") from None
+        raise SheetError(
+            _("{file} is neither UTF-8 nor Windows-1252 text").format(file=name)
+        ) from None
 
 
 def _delimiter(first_line: str) -> str:
@@ -71,10 +96,11 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv_bytes(data: bytes, name: str = "the file") -> Sheet:
+def read_csv_bytes(data: bytes, name: str | None = None) -> Sheet:
+    name = name or _("the file")
     text = _decode(data, name)
     if not text.strip():
-        raise SheetError(f"{name} is empty")
+        raise SheetError(_("{file} is empty").format(file=name))
     first = text.lstrip("\r\n").split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first), strict=True)
     rows: list[tuple[int, list[str]]] = []
@@ -87,7 +113,14 @@ def read_csv_bytes(data: bytes, name: str = "the file") -> Sheet:
         except StopIteration:
             break
         except csv.Error as error:
-            problems.append((start, f"cannot be read as CSV ({error}); nothing after it was read"))
+            problems.append(
+                (
+                    start,
+                    _("cannot be read as CSV ({error}); nothing after it was read").format(
+                        error=error
+                    ),
+                )
+            )
             break
         if not any(c.strip() for c in cells):
             continue
@@ -96,9 +129,9 @@ def read_csv_bytes(data: bytes, name: str = "the file") -> Sheet:
             continue
         rows.append((start, cells))
         if len(rows) > MAX_ROWS:
-            raise SheetError(f"{name} has more than {MAX_ROWS:,} rows; split the file")
+            raise SheetError(_too_many_rows().format(file=name, most=whole(MAX_ROWS)))
     if headers is None:
-        raise SheetError(f"{name} has no header row")
+        raise SheetError(_("{file} has no header row").format(file=name))
     return Sheet(headers, rows, problems)
 
 
@@ -124,26 +157,32 @@ def _read_xlsx(path: Path) -> Sheet:
         import defusedxml  # noqa: F401 - openpyxl parses with it when it is installed
         from openpyxl import load_workbook
     except ImportError as error:  # pragma: no cover - both are dependencies
-        raise SheetError(f"reading XLSX needs {error.name}") from None
+        raise SheetError(_("reading XLSX needs {package}").format(package=error.name)) from None
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as error:
-        raise SheetError(f"{path.name} is not a readable XLSX workbook ({error})") from None
+        raise SheetError(_not_xlsx().format(file=path.name, error=error)) from None
     if unpacked > MAX_UNPACKED:
-        raise SheetError(f"{path.name} unpacks to {unpacked // 1024 // 1024} MB; refused")
+        raise SheetError(
+            _("{file} unpacks to {size} MB; refused").format(
+                file=path.name, size=whole(unpacked // 1024 // 1024)
+            )
+        )
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise SheetError(f"{path.name} is not a readable XLSX workbook ({error})") from None
+        raise SheetError(_not_xlsx().format(file=path.name, error=error)) from None
     except Exception as error:  # openpyxl raises its own types for broken workbooks
-        raise SheetError(f"{path.name} is not a readable XLSX workbook ({error})") from None
+        raise SheetError(_not_xlsx().format(file=path.name, error=error)) from None
     try:
         sheet = book.worksheets[0]
         declared = sheet.max_row  # from the sheet's own <dimension>, if it has one
         if declared is not None and declared > MAX_SHEET_ROWS:
             raise SheetError(
-                f"{path.name} declares {declared:,} rows, more than {MAX_ROWS:,}; split the file"
+                _("{file} declares {rows} rows, more than {most}; split the file").format(
+                    file=path.name, rows=whole(declared), most=whole(MAX_ROWS)
+                )
             )
         headers: list[str] | None = None
         rows: list[tuple[int, list[str]]] = []
@@ -159,13 +198,15 @@ def _read_xlsx(path: Path) -> Sheet:
                 continue
             rows.append((number, cells))
             if len(rows) > MAX_ROWS:
-                raise SheetError(f"{path.name} has more than {MAX_ROWS:,} rows; split the file")
+                raise SheetError(_too_many_rows().format(file=path.name, most=whole(MAX_ROWS)))
     except SheetError:
         raise
     except Exception as error:
-        raise SheetError(f"{path.name}: the sheet cannot be read ({error})") from None
+        raise SheetError(
+            _("{file}: the sheet cannot be read ({error})").format(file=path.name, error=error)
+        ) from None
     finally:
         book.close()
     if headers is None:
-        raise SheetError(f"{path.name} has no header row")
+        raise SheetError(_("{file} has no header row").format(file=path.name))
     return Sheet(headers, rows, [])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kommunestyre.atomic import write_private
 from kommunestyre.errors import ValidationError
+from kommunestyre.i18n import _
 from kommunestyre.lists.listings import Cell, Listing
 from kommunestyre.spreadsheet import neutralise
 
@@ -123,7 +124,7 @@ def to_markdown(listing: Listing) -> bytes:
         if listing.group_by is not None:
             lines += [f"## {title} ({len(rows)})", ""]
         lines.append("| " + " | ".join(listing.headers) + " |")
-        lines.append("| " + " | ".join("---" for _ in listing.headers) + " |")
+        lines.append("| " + " | ".join("---" for _header in listing.headers) + " |")
         lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in rows]
         if listing.totals:
             lines.append(
@@ -139,9 +140,11 @@ def write_listing(listing: Listing, path: Path, *, comma: bool = False) -> None:
     """The format follows the file name: .csv, .xlsx or .md."""
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise ValidationError("out", f"{path.name}: name the file .csv, .xlsx or .md")
+        raise ValidationError(
+            "out", _("{file}: name the file .csv, .xlsx or .md").format(file=path.name)
+        )
     if not path.parent.is_dir():
-        raise ValidationError("out", f"{path.parent} is not a folder")
+        raise ValidationError("out", _("{folder} is not a folder").format(folder=path.parent))
     if suffix == ".csv":
         data = to_csv(listing, comma=comma)
     elif suffix == ".xlsx":

@@ -123,12 +123,20 @@ LAST_NAMES = (
 #: The roles of a directorate in order: the municipal director first.
 ROLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("kommunaldirektor", "Kommunaldirektør", ()),
-    ("born_kultur", "Direktør for Børn, Unge og Kultur", ()),
-    ("social_sundhed", "Direktør for Social, Sundhed og Ældre", ()),
-    ("teknik_miljo", "Direktør for Teknik, Miljø og Beskæftigelse", ("beskaeftigelse",)),
-    ("okonomi_stab", "Direktør for Økonomi og Personale", ()),
+    ("born_kultur", "Direktør for Børn, Unge og Kultur", ()),  # not translated: Danish data
+    ("social_sundhed", "Direktør for Social, Sundhed og Ældre", ()),  # not translated: data
+    (
+        "teknik_miljo",
+        "Direktør for Teknik, Miljø og Beskæftigelse",  # not translated: Danish data
+        ("beskaeftigelse",),
+    ),
+    ("okonomi_stab", "Direktør for Økonomi og Personale", ()),  # not translated: Danish data
 )
-NEEDS = ("", "", "", "", "", "Vegetar", "Glutenfri kost", "Laktosefri kost", "Niveaufri adgang")
+#: What the fictional people need (Danish data, as a coordinator would type it).
+NEEDS = (
+    "", "", "", "", "", "Vegetar",
+    "Glutenfri kost", "Laktosefri kost", "Niveaufri adgang",  # not translated: Danish data
+)  # fmt: skip
 
 
 def _ascii(text: str) -> str:

@@ -7,9 +7,23 @@ from datetime import datetime
 from typing import Any
 
 from kommunestyre.domain.capacity import Headcount, headcount, open_offers
-from kommunestyre.domain.model import Register
+from kommunestyre.domain.model import CohortStatus, Register
 from kommunestyre.domain.municipalities import by_code
-from kommunestyre.formats import short_date, short_range
+from kommunestyre.formats import clock_time, short_date, short_range
+from kommunestyre.i18n import N_, _, ngettext, pgettext
+
+#: A cohort's status in words (the JSON keeps the English value).
+STATUS_WORDS: dict[CohortStatus, str] = {
+    CohortStatus.OPEN: N_("open"),
+    CohortStatus.FULL: N_("full"),
+    CohortStatus.CLOSED: N_("closed"),
+    CohortStatus.HELD: N_("held"),
+}
+
+
+def status_word(status: CohortStatus) -> str:
+    """``status`` as the coordinator reads it, in the language in use."""
+    return _(STATUS_WORDS[status])
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,36 +138,56 @@ def warnings(row: Headcount) -> list[str]:
     cohort, count = row.cohort, row.count
     found = []
     if count.offered:
-        found.append(f"{count.offered} seat(s) offered: held until answered, not yet billed")
+        found.append(
+            ngettext(
+                "{n} seat(s) offered: held until answered, not yet billed",
+                "{n} seat(s) offered: held until answered, not yet billed",
+                count.offered,
+            ).format(n=count.offered)
+        )
     if row.at_risk:
         found.append(
-            f"at risk: {count.directorates} directorate(s), at least "
-            f"{cohort.min_directorates} are needed"
+            ngettext(
+                "at risk: {n} directorate(s), at least {minimum} are needed",
+                "at risk: {n} directorate(s), at least {minimum} are needed",
+                count.directorates,
+            ).format(n=count.directorates, minimum=cohort.min_directorates)
         )
     if row.over_cap:
         found.append(
-            f"over the cap: {count.held} seats taken, cap {cohort.max_participants}; "
-            f"{count.directorates} directorates, at most {cohort.max_directorates}"
+            _(
+                "over the cap: {seats} seats taken, cap {cap}; "
+                "{directorates} directorates, at most {most}"
+            ).format(
+                seats=count.held,
+                cap=cohort.max_participants,
+                directorates=count.directorates,
+                most=cohort.max_directorates,
+            )
         )
     if row.deadline_soon:
-        found.append(f"registration deadline {short_date(cohort.registration_deadline)}")
+        found.append(
+            _("registration deadline {date}").format(date=short_date(cohort.registration_deadline))
+        )
     return found
 
 
 def as_text(register: Register, rows: list[Headcount], now: datetime) -> str:
     """A table that fits 80 columns: one line for the seminar, one for the follow-up day."""
     lines = [
-        f"{register.programme.name}: headcount {short_date(now.date())} {now:%H:%M}",
+        _("{programme}: headcount {date} {time}").format(
+            programme=register.programme.name, date=short_date(now.date()), time=clock_time(now)
+        ),
         "",
         _ROW.format(
-            hold="Hold",
-            dates="Seminar/follow-up",
-            town="Town",
-            dirs="Dir.(min)",
-            people="People",
-            free="Free",
-            wait="Waiting",
-            status="Status",
+            hold=_("Hold"),
+            dates=_("Seminar/follow-up"),
+            town=_("Town"),
+            dirs=_("Dir.(min)"),
+            people=_("People"),
+            free=_("Free"),
+            wait=_("Waiting"),
+            status=_("Status"),
         ),
     ]
     for row in rows:
@@ -167,7 +201,7 @@ def as_text(register: Register, rows: list[Headcount], now: datetime) -> str:
                 people=_people(count.participants, count.offered, cohort.max_participants),
                 free=row.free_seats,
                 wait=f"{count.waitlisted_directorates} / {count.waitlisted_participants}",
-                status=row.status.value,
+                status=status_word(row.status),
             )
         )
         second = _ROW.format(
@@ -178,14 +212,15 @@ def as_text(register: Register, rows: list[Headcount], now: datetime) -> str:
             people="",
             free="",
             wait="",
-            status="at risk" if row.at_risk else "",
+            # a column of 8 characters, at the edge of 80: "i risiko" does not fit
+            status=pgettext("headcount column", "at risk") if row.at_risk else "",
         )
         lines.append(second.rstrip())
     if len(rows) > 1:
         total = totals(rows)
         lines.append(
             _ROW.format(
-                hold="All",
+                hold=_("All"),
                 dates="",
                 town="",
                 dirs=f"{total.directorates}/{total.max_directorates}",
@@ -197,10 +232,14 @@ def as_text(register: Register, rows: list[Headcount], now: datetime) -> str:
         )
     lines += [
         "",
-        "People: admitted (+ offered, held for an answer) / cap. Free: seats left.",
-        "Waiting: directorates / people on the waiting list.",
+        _("People: admitted (+ offered, held for an answer) / cap. Free: seats left."),
+        _("Waiting: directorates / people on the waiting list."),
     ]
-    notes = [f"! Hold {r.cohort.number} {text}" for r in rows for text in warnings(r)]
+    notes = [
+        _("! Hold {number} {warning}").format(number=r.cohort.number, warning=text)
+        for r in rows
+        for text in warnings(r)
+    ]
     if notes:
         lines += ["", *notes]
     return "\n".join(lines)
@@ -210,39 +249,83 @@ def detail_text(register: Register, row: Headcount) -> str:
     """Everything about one cohort's numbers and dates, for ``headcount --cohort N``."""
     cohort, count = row.cohort, row.count
 
+    def line(label: str, text: str) -> str:
+        return f"  {label:<15}{text}"
+
     def meeting(label: str, start: datetime, end: datetime, place: str) -> list[str]:
         ends = (
             f"{end:%H.%M}"
             if end.date() == start.date()
             else f"{short_date(end.date())} {end:%H.%M}"
         )
-        return [
-            f"  {label:<15}{short_date(start.date())} {start:%H.%M} - {ends}",
-            f"  {'':<15}{place}",
-        ]
+        return [line(label, f"{short_date(start.date())} {start:%H.%M} - {ends}"), line("", place)]
 
-    lines = [f"{register.programme.name}, hold {cohort.number}: {row.status.value}", ""]
+    lines = [
+        _("{programme}, hold {number}: {status}").format(
+            programme=register.programme.name,
+            number=cohort.number,
+            status=status_word(row.status),
+        ),
+        "",
+    ]
     lines += meeting(
-        "12-12 seminar", cohort.seminar.start, cohort.seminar.end, cohort.seminar.venue.one_line()
+        _("12-12 seminar"),
+        cohort.seminar.start,
+        cohort.seminar.end,
+        cohort.seminar.venue.one_line(),
     )
     lines += meeting(
-        "Follow-up day",
+        _("Follow-up day"),
         cohort.followup.start,
         cohort.followup.end,
         cohort.followup.venue.one_line(),
     )
     lines += [
-        f"  {'Deadline':<15}{short_date(cohort.registration_deadline)} "
-        "(registrations are binding after this day)",
-        f"  {'Directorates':<15}{count.directorates} of {cohort.max_directorates} "
-        f"(minimum {cohort.min_directorates})",
-        f"  {'Participants':<15}{count.participants} of {cohort.max_participants}, "
-        f"{row.free_seats} free seat(s)",
-        f"  {'Waiting list':<15}{count.waitlisted_directorates} directorate(s), "
-        f"{count.waitlisted_participants} people",
-        f"  {'Offered':<15}{count.offered} seat(s) held for an answer",
-        f"  {'Late cancel.':<15}{count.late_cancellations} (billable)",
-        f"  {'Billable':<15}{count.billable} seat(s): admitted + late cancellations",
+        line(
+            _("Deadline"),
+            _("{date} (registrations are binding after this day)").format(
+                date=short_date(cohort.registration_deadline)
+            ),
+        ),
+        line(
+            _("Directorates"),
+            _("{n} of {most} (minimum {minimum})").format(
+                n=count.directorates, most=cohort.max_directorates, minimum=cohort.min_directorates
+            ),
+        ),
+        line(
+            _("Participants"),
+            ngettext(
+                "{n} of {most}, {free} free seat(s)",
+                "{n} of {most}, {free} free seat(s)",
+                row.free_seats,
+            ).format(n=count.participants, most=cohort.max_participants, free=row.free_seats),
+        ),
+        line(
+            _("Waiting list"),
+            ngettext(
+                "{n} directorate(s), {people} people",
+                "{n} directorate(s), {people} people",
+                count.waitlisted_directorates,
+            ).format(n=count.waitlisted_directorates, people=count.waitlisted_participants),
+        ),
+        line(
+            _("Offered"),
+            ngettext(
+                "{n} seat(s) held for an answer",
+                "{n} seat(s) held for an answer",
+                count.offered,
+            ).format(n=count.offered),
+        ),
+        line(_("Late cancel."), _("{n} (billable)").format(n=count.late_cancellations)),
+        line(
+            _("Billable"),
+            ngettext(
+                "{n} seat(s): admitted + late cancellations",
+                "{n} seat(s): admitted + late cancellations",
+                count.billable,
+            ).format(n=count.billable),
+        ),
     ]
     notes = warnings(row)
     if notes:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kommunestyre.errors import KommunestyreError, ValidationError
+from kommunestyre.i18n import N_, _, ngettext
 from kommunestyre.letters.batch import Batch, State, prepare
 from kommunestyre.letters.catalogue import LETTERS, Filters, letter_kind
 from kommunestyre.letters.delivery import (
@@ -64,7 +65,10 @@ class LetterService:
         if filters.status is not None and filters.status not in kind.statuses:
             choices = ", ".join(repr(s) for s in kind.statuses)
             raise ValidationError(
-                "status", f"{filters.status!r} is not a choice for {kind.key} (choose {choices})"
+                "status",
+                _("{status} is not a choice for {letter} (choose {choices})").format(
+                    status=repr(filters.status), letter=kind.key, choices=choices
+                ),
             )
         register, ledger = load_with_ledger(self.repository, kind.key)
         return prepare(
@@ -79,8 +83,13 @@ class LetterService:
             workers=workers,
         )
 
-    def _record(self, batch: Batch, deliveries: list[Delivery], what: str) -> None:
-        summary = f"{len(deliveries)} '{batch.kind.key}' letter(s) {what}"
+    def _record(self, batch: Batch, deliveries: list[Delivery], target: Path) -> None:
+        count = len(deliveries)
+        summary = ngettext(
+            "{n} '{letter}' letter(s) exported to {target}",
+            "{n} '{letter}' letter(s) exported to {target}",
+            count,
+        ).format(n=count, letter=batch.kind.key, target=target)
         record(self.repository, deliveries, summary)
 
     def export(
@@ -95,7 +104,7 @@ class LetterService:
         outgoing = build_messages(batch, batch.programme)
         report = export(batch, outgoing, target, fmt, progress=progress, cancelled=cancelled)
         try:
-            self._record(batch, report.deliveries, f"exported to {target}")
+            self._record(batch, report.deliveries, target)
         except BaseException:
             # The files and their ledger entries go together: no entry, no files.
             shutil.rmtree(report.folder, ignore_errors=True)
@@ -140,13 +149,18 @@ class LetterService:
         marked = [
             replace(
                 x.delivered, channel="marked", status=SENT, at=self.repository.clock(),
-                where="marked as sent by the coordinator",
+                where=_("marked as sent by the coordinator"),
             )
             for x in batch.letters
             if x.state is State.EXPORTED and x.delivered is not None
         ]  # fmt: skip
         if marked:
-            record(self.repository, marked, f"{len(marked)} '{letter}' letter(s) marked as sent")
+            summary = ngettext(
+                "{n} '{letter}' letter(s) marked as sent",
+                "{n} '{letter}' letter(s) marked as sent",
+                len(marked),
+            ).format(n=len(marked), letter=letter)
+            record(self.repository, marked, summary)
         return len(marked)
 
     def ledger(self) -> list[LedgerLine]:
@@ -179,4 +193,4 @@ class LetterService:
 
 
 class PreflightFailed(KommunestyreError):
-    title = "Pre-flight"
+    title = N_("Pre-flight")

@@ -40,6 +40,7 @@ from kommunestyre.errors import (
     UnknownRecord,
     ValidationError,
 )
+from kommunestyre.i18n import N_, _, ngettext
 from kommunestyre.store.database import Database, Stamp
 from kommunestyre.store.repository import Change, RecordKind, Repository
 
@@ -99,6 +100,22 @@ WANTS: dict[str, frozenset[Status]] = {
 }
 
 
+#: A participant's status in words.
+STATUS_WORDS: dict[Status, str] = {
+    Status.ADMITTED: N_("admitted"),
+    Status.OFFERED: N_("offered a seat"),
+    Status.WAITLISTED: N_("on the waiting list"),
+    Status.CANCELLED: N_("cancelled"),
+    Status.SUBSTITUTED: N_("substituted"),
+}
+
+#: Why the newest record of a person does not fit what a command needs, by what it needs.
+_NOT_FITTING: dict[str, str] = {
+    "cancelled": N_("{person} is {status}, not cancelled"),
+    "offered": N_("{person} is {status} and holds no seat offer"),
+}
+
+
 def find_target(register: Register, who: str, want: str = "active") -> Target:
     """``who`` is a participant's e-mail address, or a municipality (name or code, spelt as
     the importer understands them) for its registration as a whole."""
@@ -107,14 +124,17 @@ def find_target(register: Register, who: str, want: str = "active") -> Target:
         key = text.casefold()
         people = [p for p in register.participants.values() if p.details.email.casefold() == key]
         if not people:
-            raise UnknownRecord(f"nobody is registered with the e-mail address {text}")
+            raise UnknownRecord(
+                _("nobody is registered with the e-mail address {email}").format(email=text)
+            )
         fitting = [p for p in people if p.status in WANTS[want]]
         if not fitting:
             current = max(people, key=lambda p: (p.seq, p.id))
+            message = _NOT_FITTING.get(want, N_("{person} is {status}"))
             raise RuleError(
-                f"{rules.participant_label(register, current)} is {current.status.value}"
-                + {"cancelled": ", not cancelled", "offered": " and holds no seat offer"}.get(
-                    want, ""
+                _(message).format(
+                    person=rules.participant_label(register, current),
+                    status=_(STATUS_WORDS[current.status]),
                 )
             )
         person = max(fitting, key=lambda p: (p.status.is_active, p.seq, p.id))
@@ -124,19 +144,27 @@ def find_target(register: Register, who: str, want: str = "active") -> Target:
     municipality = find_municipality(text)
     directorate = register.latest_directorate_of_municipality(municipality.code)
     if directorate is None:
-        raise UnknownRecord(f"{municipality.name} has never registered")
+        raise UnknownRecord(
+            _("{municipality} has never registered").format(municipality=municipality.name)
+        )
     return Target("directorate", directorate.id, directorate.rev, municipality.name)
 
 
 class ImportRejected(KommunestyreError):
     """The sheet has problems: nothing was imported. The report says which rows and why."""
 
-    title = "Nothing imported"
+    title = N_("Nothing imported")
 
     def __init__(self, report: ImportReport) -> None:
         self.report = report
         count = len(report.plan.problems)
-        super().__init__(f"{count} problem(s) in the file; nothing was imported")
+        super().__init__(
+            ngettext(
+                "{n} problem(s) in the file; nothing was imported",
+                "{n} problem(s) in the file; nothing was imported",
+                count,
+            ).format(n=count)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,7 +424,7 @@ class Registry:
             ]  # fmt: skip
             if not offers:
                 name = rules.municipality_name(register, register.directorate(directorate_id))
-                raise RuleError(f"{name} holds no seat offer")
+                raise RuleError(_("{municipality} holds no seat offer").format(municipality=name))
             rule = rules.accept_offer if accept else rules.decline_offer
             outcomes = [rule(register, o.participants[0].id, now) for o in offers]
             return rules.Outcome(
@@ -455,7 +483,9 @@ class Registry:
         for pid in participant_ids:
             change.forget_in_history(pid, change.register.participant(pid).details.email)
         outcome = rules.erase_people(change.register, participant_ids, change.now)
-        outcome.summary += " (and the backups that held it)"
+        outcome.summary = _("{summary} (and the backups that held it)").format(
+            summary=outcome.summary
+        )
         change.log("erase", "; ".join(outcome.lines()), participants=_promoted_ids(outcome))
         return outcome
 
@@ -467,10 +497,12 @@ class Registry:
             change.expect("contact", code, rev)
             current = change.register.contact(code)
             town = by_code(code).name
-            if current.declined != clean.declined:
-                summary = f"{town} marked as {'declined' if clean.declined else 'not declined'}"
+            if current.declined != clean.declined and clean.declined:
+                summary = _("{municipality} marked as declined").format(municipality=town)
+            elif current.declined != clean.declined:
+                summary = _("{municipality} marked as not declined").format(municipality=town)
             else:
-                summary = f"contact of {town} updated"
+                summary = _("contact of {municipality} updated").format(municipality=town)
             current.name, current.title, current.email = clean.name, clean.title, clean.email
             current.declined, current.notes = clean.declined, clean.notes
             change.log("contact", summary)
@@ -537,7 +569,10 @@ class Registry:
                     for p in change.register.participants.values()
                     if p.details.email.casefold() in emails
                 ]
-                change.log("import", f"imported {path.name}: {plan.summary()}", participants=people)
+                summary = _("imported {file}: {summary}").format(
+                    file=path.name, summary=plan.summary()
+                )
+                change.log("import", summary, participants=people)
         return ImportReport(plan, lines, saved=bool(plan.changes))
 
     def preview_import(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kommunestyre.clock import Clock, system_clock
 from kommunestyre.errors import DatabaseNotFound
+from kommunestyre.i18n import _
 from kommunestyre.locations import DatabaseLocation
 from kommunestyre.resources import cohorts_dir
 from kommunestyre.store.database import Database
@@ -35,14 +36,18 @@ def open_repository(location: DatabaseLocation, *, clock: Clock = system_clock) 
     if not database.exists():
         if location.explicit:
             raise DatabaseNotFound(
-                f"{location.path} (from {location.source}) does not exist; create it with: "
-                f"kommunestyre init --db {location.path}"
+                _(
+                    "{path} (from {source}) does not exist; create it with: "
+                    "kommunestyre init --db {path}"
+                ).format(path=location.path, source=location.source)
             )
         backup = backup_path(location.path, 1)
         if backup.exists():
             raise DatabaseNotFound(
-                f"{location.path} is missing but its backup {backup} exists; copy the backup "
-                "back, or start afresh with: kommunestyre init"
+                _(
+                    "{path} is missing but its backup {backup} exists; copy the backup "
+                    "back, or start afresh with: kommunestyre init"
+                ).format(path=location.path, backup=backup)
             )
         return init_database(location.path, clock=clock)
     return Repository(database, clock=clock)

@@ -29,14 +29,17 @@ from kommunestyre.clock import Clock, system_clock
 from kommunestyre.domain import integrity, rules
 from kommunestyre.domain.model import Directorate, Participant, Programme, Register
 from kommunestyre.errors import ConflictError, CorruptDatabase
+from kommunestyre.i18n import N_, _
 from kommunestyre.store import codec
 from kommunestyre.store.database import Database, Tables
 from kommunestyre.store.migrations import empty_contacts
 from kommunestyre.store.storage import gc_paused
 
 SETTINGS_ID = 1
-ERASED_SUMMARY = "(entry about a person whose data was erased)"
-ERASED_WHERE = "(erased)"
+#: What an erased person's history entries and ledger entries say instead (in the language in
+#: use when the erasure is made, like the rest of the history).
+ERASED_SUMMARY = N_("(entry about a person whose data was erased)")
+ERASED_WHERE = N_("(erased)")
 
 RecordKind = Literal["cohort", "directorate", "participant", "contact"]
 _TABLES = ("cohorts", "directorates", "participants", "contacts")
@@ -45,6 +48,31 @@ _TABLE_OF: dict[str, str] = {
     "directorate": "directorates",
     "participant": "participants",
     "contact": "contacts",
+}
+#: A record someone else removed, or changed, while it was being edited: by kind.
+_REMOVED: dict[str, str] = {
+    "cohort": N_("the cohort you were editing has been removed by someone else"),
+    "directorate": N_("the directorate you were editing has been removed by someone else"),
+    "participant": N_("the participant you were editing has been removed by someone else"),
+    "contact": N_("the contact you were editing has been removed by someone else"),
+}
+_CHANGED: dict[str, str] = {
+    "cohort": N_(
+        "the cohort you were editing was changed by someone else in the meantime; "
+        "the data has been reloaded, please make your change again"
+    ),
+    "directorate": N_(
+        "the directorate you were editing was changed by someone else in the meantime; "
+        "the data has been reloaded, please make your change again"
+    ),
+    "participant": N_(
+        "the participant you were editing was changed by someone else in the meantime; "
+        "the data has been reloaded, please make your change again"
+    ),
+    "contact": N_(
+        "the contact you were editing was changed by someone else in the meantime; "
+        "the data has been reloaded, please make your change again"
+    ),
 }
 
 
@@ -169,12 +197,9 @@ class Change:
         """Refuse the change if the record is gone or was changed since revision ``rev``."""
         current = self._raw[_TABLE_OF[kind]].get(str(key))
         if current is None:
-            raise ConflictError(f"the {kind} you were editing has been removed by someone else")
+            raise ConflictError(_(_REMOVED[kind]))
         if current.get("rev", 0) != rev:
-            raise ConflictError(
-                f"the {kind} you were editing was changed by someone else in the meantime; "
-                "the data has been reloaded, please make your change again"
-            )
+            raise ConflictError(_(_CHANGED[kind]))
 
     def log(
         self,
@@ -242,8 +267,10 @@ class Change:
         """The erased people's names leave the history, their addresses the ledger."""
         erased_set = set(erased)
 
+        erased_summary = _(ERASED_SUMMARY)
+
         def scrub(doc: MutableMapping[str, Any]) -> None:
-            doc["summary"] = ERASED_SUMMARY
+            doc["summary"] = erased_summary
 
         history = self.db.table("history")
         ids = [
@@ -260,7 +287,7 @@ class Change:
             if d.get("recipient") in keys or d.get("email", "").casefold() in emails
         ]
         if ids:  # the address, and the file name made from the person's name
-            ledger.update({"email": "", "where": ERASED_WHERE}, doc_ids=ids)
+            ledger.update({"email": "", "where": _(ERASED_WHERE)}, doc_ids=ids)
 
     def commit(self) -> None:
         with gc_paused():
@@ -305,7 +332,7 @@ def _forget_the_erased(db: TinyDB, entries: list[dict[str, Any]]) -> None:
         known.add(str((doc.get("invoice") or {}).get("contact_email") or "").casefold())
     for entry in entries:
         if str(entry.get("email") or "").casefold() not in known:
-            entry["email"], entry["where"] = "", ERASED_WHERE
+            entry["email"], entry["where"] = "", _(ERASED_WHERE)
 
 
 def _check_whole(where: object, register: Register) -> None:
@@ -313,8 +340,10 @@ def _check_whole(where: object, register: Register) -> None:
     found = integrity.problems(register)
     if found:
         raise CorruptDatabase(
-            f"{where} holds records kommunestyre cannot use: {'; '.join(found)}. It was left "
-            "untouched; correct the file or copy a backup (.bak1) over it"
+            _(
+                "{file} holds records kommunestyre cannot use: {problems}. It was left "
+                "untouched; correct the file or copy a backup (.bak1) over it"
+            ).format(file=where, problems="; ".join(found))
         )
 
 
@@ -343,9 +372,11 @@ def unreadable_is_corrupt(path: Any) -> Iterator[None]:
     try:
         yield
     except (KeyError, ValueError, TypeError, AttributeError, IndexError) as error:
-        detail = f"missing {error}" if isinstance(error, KeyError) else str(error)
+        detail = _("missing {key}").format(key=error) if isinstance(error, KeyError) else str(error)
         raise CorruptDatabase(
-            f"{path} holds records kommunestyre cannot read ({detail}); it was left untouched"
+            _(
+                "{file} holds records kommunestyre cannot read ({detail}); it was left untouched"
+            ).format(file=path, detail=detail)
         ) from None
 
 

@@ -12,8 +12,8 @@ exactly as it is.
 from __future__ import annotations
 
 import contextlib
-import glob
 import gc
+import glob
 import os
 import secrets
 import shutil

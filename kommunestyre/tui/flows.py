@@ -23,6 +23,7 @@ from kommunestyre.domain.model import (
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.domain.rules import participant_label
 from kommunestyre.errors import KommunestyreError, UnknownRecord
+from kommunestyre.i18n import _, ngettext, pgettext
 from kommunestyre.services.registry import CohortSettings, Registry, Result
 from kommunestyre.tui.modals.choose_cohort import ChooseCohortModal
 from kommunestyre.tui.modals.cohort_form import CohortForm
@@ -91,7 +92,11 @@ class Flows:
     ) -> None:
         if draft is None:
             fields = self.register.programme.fields
-            first = ParticipantDetails(name="", title="Kommunaldirektør", field=fields[0].key)
+            first = ParticipantDetails(
+                name="",
+                title="Kommunaldirektør",  # not translated: a Danish job title, the default
+                field=fields[0].key,
+            )
             draft = DirectorateDraft(cohort=self.app.current_cohort, members=[first])
         snapshot = self.app.snapshot
         self._form(
@@ -114,7 +119,9 @@ class Flows:
         directorate = self.register.directorate(directorate_id)
         name = by_code(directorate.municipality_code).name
         number = directorate.cohort if cohort is None else cohort
-        heading = f"New member for {name} (hold {number})"
+        heading = _("New member for {municipality} (hold {cohort})").format(
+            municipality=name, cohort=number
+        )
         self._form(
             ParticipantForm(heading, self.register.programme.fields, details, error=error),
             lambda typed: self.registry.add_participant(directorate_id, typed, number),
@@ -129,7 +136,9 @@ class Flows:
     ) -> None:
         directorate = self.register.directorate(directorate_id)
         rev = directorate.rev
-        heading = f"Invoice details: {by_code(directorate.municipality_code).name}"
+        heading = _("Invoice details: {municipality}").format(
+            municipality=by_code(directorate.municipality_code).name
+        )
         self._form(
             InvoiceForm(heading, invoice or directorate.invoice, error=error),
             lambda typed: self.registry.edit_invoice(directorate_id, rev, typed),
@@ -142,7 +151,9 @@ class Flows:
         rev = directorate.rev
         number = directorate.cohort if source is None else source
         name = by_code(directorate.municipality_code).name
-        heading = f"Move {name}'s members in hold {number} to"
+        heading = _("Move {municipality}'s members in hold {cohort} to").format(
+            municipality=name, cohort=number
+        )
         now = self.app.snapshot.now
         modal = ChooseCohortModal(
             heading,
@@ -165,17 +176,17 @@ class Flows:
         directorate = self.register.directorate(directorate_id)
         name = by_code(directorate.municipality_code).name
         if accept:
-            text = (
-                f"{name} takes up the seats offered in hold {cohort}?\nThe deadline has "
+            text = _(
+                "{municipality} takes up the seats offered in hold {cohort}?\nThe deadline has "
                 "passed: from now on the registration is binding and the seats are billed."
-            )
-            modal = ConfirmModal("Accept the seat offer", text, yes="Accept")
+            ).format(municipality=name, cohort=cohort)
+            modal = ConfirmModal(_("Accept the seat offer"), text, yes=_("Accept"))
         else:
-            text = (
-                f"{name} declines the seats offered in hold {cohort}?\nDeclining is free; "
+            text = _(
+                "{municipality} declines the seats offered in hold {cohort}?\nDeclining is free; "
                 "the seats are offered to the next on the waiting list."
-            )
-            modal = ConfirmModal("Decline the seat offer", text, yes="Decline", danger=True)
+            ).format(municipality=name, cohort=cohort)
+            modal = ConfirmModal(_("Decline the seat offer"), text, yes=_("Decline"), danger=True)
         self._confirm(
             modal,
             lambda: self.registry.answer_offers(
@@ -192,24 +203,24 @@ class Flows:
         except KommunestyreError as error:
             self.app.notify(str(error), severity="error")
             return
-        text = (
-            f"Cancel the whole directorate of {name} (hold {directorate.cohort})?\n"
-            f"This cancellation is {terms.explanation}."
-        )
+        text = _(
+            "Cancel the whole directorate of {municipality} (hold {cohort})?\n"
+            "This cancellation is {explanation}."
+        ).format(municipality=name, cohort=directorate.cohort, explanation=terms.explanation)
         self._confirm(
-            ConfirmModal("Cancel directorate", text, yes="Cancel it", danger=terms.billable),
+            ConfirmModal(_("Cancel directorate"), text, yes=_("Cancel it"), danger=terms.billable),
             lambda: self.registry.cancel_directorate(directorate_id, rev),
         )
 
     def reinstate_directorate(self, directorate_id: int) -> None:
         directorate = self.register.directorate(directorate_id)
         name = by_code(directorate.municipality_code).name
-        text = (
-            f"Reinstate {name}?\nThe people cancelled with it get their seats back if there "
-            "is room, else their place on the waiting list."
-        )
+        text = _(
+            "Reinstate {municipality}?\nThe people cancelled with it get their seats back if "
+            "there is room, else their place on the waiting list."
+        ).format(municipality=name)
         self._confirm(
-            ConfirmModal("Reinstate directorate", text, yes="Reinstate"),
+            ConfirmModal(_("Reinstate directorate"), text, yes=_("Reinstate")),
             lambda: self.registry.reinstate_directorate(directorate_id, directorate.rev),
         )
 
@@ -225,7 +236,9 @@ class Flows:
         if participant is None:
             return
         rev = participant.rev
-        heading = f"Edit {participant_label(self.register, participant)}"
+        heading = _("Edit {participant}").format(
+            participant=participant_label(self.register, participant)
+        )
         form = ParticipantForm(
             heading, self.register.programme.fields, details or participant.details, error=error
         )
@@ -249,12 +262,16 @@ class Flows:
             name="", title=participant.details.title, field=participant.details.field
         )
         form = ParticipantForm(
-            f"Substitute for {participant_label(self.register, participant)}",
+            _("Substitute for {participant}").format(
+                participant=participant_label(self.register, participant)
+            ),
             self.register.programme.fields,
             details or blank,
             error=error,
-            note="The substitute takes over the seat and its invoice line; the original stays "
-            "on record.",
+            note=_(
+                "The substitute takes over the seat and its invoice line; the original stays "
+                "on record."
+            ),
         )
         self._form(
             form,
@@ -267,7 +284,9 @@ class Flows:
         if participant is None:
             return
         rev = participant.rev
-        heading = f"Move {participant_label(self.register, participant)} to"
+        heading = _("Move {participant} to").format(
+            participant=participant_label(self.register, participant)
+        )
         now = self.app.snapshot.now
         modal = ChooseCohortModal(
             heading,
@@ -291,12 +310,12 @@ class Flows:
             self.app.notify(str(error), severity="error")
             return
         label = participant_label(self.register, participant)
-        text = (
-            f"Cancel {label} in hold {participant.cohort}?\n"
-            f"This cancellation is {terms.explanation}."
-        )
+        text = _(
+            "Cancel {participant} in hold {cohort}?\nThis cancellation is {explanation}."
+        ).format(participant=label, cohort=participant.cohort, explanation=terms.explanation)
+        yes = pgettext("registration", "Cancel")
         self._confirm(
-            ConfirmModal("Cancel participant", text, yes="Cancel", danger=terms.billable),
+            ConfirmModal(_("Cancel participant"), text, yes=yes, danger=terms.billable),
             lambda: self.registry.cancel_participant(participant_id, rev),
         )
 
@@ -304,13 +323,15 @@ class Flows:
         participant = self._participant(participant_id)
         if participant is None:
             return
-        text = (
-            f"Reinstate {participant_label(self.register, participant)} in hold "
-            f"{participant.cohort}?\nThey get their seat back if there is room (a late "
-            "cancellation is then billed as the seat, once), else their place on the waiting list."
+        text = _(
+            "Reinstate {participant} in hold {cohort}?\nThey get their seat back if there is "
+            "room (a late cancellation is then billed as the seat, once), else their place on "
+            "the waiting list."
+        ).format(
+            participant=participant_label(self.register, participant), cohort=participant.cohort
         )
         self._confirm(
-            ConfirmModal("Reinstate", text, yes="Reinstate"),
+            ConfirmModal(_("Reinstate"), text, yes=_("Reinstate")),
             lambda: self.registry.reinstate_participant(participant_id, participant.rev),
         )
 
@@ -318,13 +339,14 @@ class Flows:
         participant = self._participant(participant_id)
         if participant is None:
             return
-        text = (
-            f"{participant_label(self.register, participant)} takes up the seat offered in "
-            f"hold {participant.cohort}?\nThe deadline has passed: from now on the "
-            "registration is binding and the seat is billed."
+        text = _(
+            "{participant} takes up the seat offered in hold {cohort}?\nThe deadline has "
+            "passed: from now on the registration is binding and the seat is billed."
+        ).format(
+            participant=participant_label(self.register, participant), cohort=participant.cohort
         )
         self._confirm(
-            ConfirmModal("Accept the seat offer", text, yes="Accept"),
+            ConfirmModal(_("Accept the seat offer"), text, yes=_("Accept")),
             lambda: self.registry.accept_offer(participant_id, participant.rev),
         )
 
@@ -332,13 +354,14 @@ class Flows:
         participant = self._participant(participant_id)
         if participant is None:
             return
-        text = (
-            f"{participant_label(self.register, participant)} declines the seat offered in "
-            f"hold {participant.cohort}?\nDeclining is free; the seat is offered to the next "
-            "on the waiting list."
+        text = _(
+            "{participant} declines the seat offered in hold {cohort}?\nDeclining is free; "
+            "the seat is offered to the next on the waiting list."
+        ).format(
+            participant=participant_label(self.register, participant), cohort=participant.cohort
         )
         self._confirm(
-            ConfirmModal("Decline the seat offer", text, yes="Decline", danger=True),
+            ConfirmModal(_("Decline the seat offer"), text, yes=_("Decline"), danger=True),
             lambda: self.registry.decline_offer(participant_id, participant.rev),
         )
 
@@ -352,14 +375,14 @@ class Flows:
         if participant is None:
             return
         rev = participant.rev
-        text = (
-            f"Erase {participant_label(self.register, participant)} for good?\n\n"
+        text = _(
+            "Erase {participant} for good?\n\n"
             "Their personal data leaves the register, the history and the backups; a seat they "
             "held goes to the waiting list, and a seat already on the invoice stays there as an "
             "anonymous line. This cannot be undone; to record a withdrawal, cancel instead."
-        )
+        ).format(participant=participant_label(self.register, participant))
         self._confirm(
-            ConfirmModal("Erase personal data (GDPR)", text, yes="Erase", danger=True),
+            ConfirmModal(_("Erase personal data (GDPR)"), text, yes=_("Erase"), danger=True),
             lambda: self.registry.erase_participant(participant_id, rev),
         )
 
@@ -378,7 +401,7 @@ class Flows:
         def save(settings: CohortSettings) -> Result:
             return self.registry.update_cohort(number, rev, settings)
 
-        self._form(form, save, lambda _, e: self.edit_cohort(number, form.last_typed, e))
+        self._form(form, save, lambda _typed, e: self.edit_cohort(number, form.last_typed, e))
 
     def edit_speakers(self, number: int) -> None:
         cohort = self.register.cohort(number)
@@ -398,7 +421,8 @@ class Flows:
     ) -> None:
         current = self.register.contacts.get(code) or MunicipalityContact(code)
         rev = current.rev
-        form = ContactForm(f"Contact: {by_code(code).name}", typed or current, error=error)
+        heading = _("Contact: {municipality}").format(municipality=by_code(code).name)
+        form = ContactForm(heading, typed or current, error=error)
         self._form(
             form,
             lambda contact: self.registry.edit_contact(code, rev, contact),
@@ -428,8 +452,15 @@ class Flows:
                 typed.path, cohort=typed.cohort, exclude=typed.exclude
             )
             if not report.saved:
-                return Result(f"{typed.path.name}: nothing new, every row is registered already")
-            lines = [f"Imported {typed.path.name}: {report.plan.summary()}", *report.outcome]
+                return Result(
+                    _("{file}: nothing new, every row is registered already").format(
+                        file=typed.path.name
+                    )
+                )
+            imported = _("Imported {file}: {summary}").format(
+                file=typed.path.name, summary=report.plan.summary()
+            )
+            lines = [imported, *report.outcome]
             return Result("\n".join(lines[:12]))
 
         self._form(
@@ -452,7 +483,12 @@ class Flows:
                 Selection(cohort=typed.cohort),
                 comma=typed.comma,
             )
-            return Result(f"Wrote {len(listing.rows)} row(s) to {typed.path}")
+            rows = len(listing.rows)
+            return Result(
+                ngettext("Wrote {n} row(s) to {path}", "Wrote {n} row(s) to {path}", rows).format(
+                    n=rows, path=typed.path
+                )
+            )
 
         cohorts = [c.number for c in self.register.programme.cohorts]
         self._form(ExportListForm(kind, Path.home(), cohorts), save)

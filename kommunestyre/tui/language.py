@@ -15,7 +15,7 @@ from dataclasses import replace
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from kommunestyre.i18n import N_, _
+from kommunestyre.i18n import N_, _, pgettext
 
 #: Textual's own words that reach the coordinator (the palette's system commands).
 TEXTUAL_WORDS = (
@@ -45,11 +45,21 @@ def _app_classes(root: type[DOMNode] = DOMNode) -> list[type[DOMNode]]:
 
 
 def translated(binding: Binding) -> Binding:
+    """The key in the language in use; a description marked ``NP_(binding.id, ...)`` is
+    looked up in that context first."""
     return replace(
         binding,
-        description=_(binding.description) if binding.description else "",
+        description=_described(binding.id, binding.description),
         tooltip=_(binding.tooltip) if binding.tooltip else "",
     )
+
+
+def _described(context: str | None, description: str) -> str:
+    if not description:
+        return ""
+    if context and (own := pgettext(context, description)) != description:
+        return own
+    return _(description)
 
 
 def translate_bindings() -> None:

@@ -9,11 +9,11 @@ import pytest
 
 from kommunestyre.cli import main
 from kommunestyre.clock import frozen_clock
-from tests.conftest import EARLY
+from tests.conftest import EARLY, ENGLISH
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args), clock=frozen_clock(EARLY), environ={})
+    code = main(list(args), clock=frozen_clock(EARLY), environ=ENGLISH)
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from kommunestyre.domain.municipalities import by_code
 from kommunestyre.errors import ValidationError
 from kommunestyre.letters.batch import State
 from kommunestyre.letters.catalogue import Filters
@@ -34,12 +35,29 @@ def test_missing_and_invalid_values_are_reported(
     tamper(repository, edit)
     batch = service.prepare("invitation", Filters(status="all"))
     problems = {x.recipient.label: x.problems for x in batch.errors}
-    assert problems["Aarhus"] == ["no e-mail address"]
+    # Each says who, what, and where to correct it, in the coordinator's words.
+    [aarhus] = problems["Aarhus"]
+    name = repository.load().contact(751).name
+    assert aarhus == (
+        f"no e-mail address for {name} (contact, Aarhus Kommune): fix it on the Contacts screen (e)"
+    )
+    assert problems["Odense"][0].startswith("the e-mail address of ")
     assert "one @ is needed" in problems["Odense"][0]
-    assert "recipient.name is empty" in problems["København"]
-    assert any("line break" in p for p in problems["Frederiksberg"])
+    assert problems["København"] == [
+        "no name for Københavns Kommune (contact): fix it on the Contacts screen (e)"
+    ]
+    assert any(
+        p.startswith("the name of Frederiksberg Kommune (contact) cannot be used")
+        and "line break" in p
+        for p in problems["Frederiksberg"]
+    )
+    assert not any("Evil" in p for p in problems["Frederiksberg"])  # not quoted when unsafe
     assert any("encoded-word" in p for p in problems["Ballerup"])
     assert any("duplicate recipient" in p for p in problems["Dragør"])
+    assert all(
+        p.endswith("fix it on the Contacts screen (e)") for ps in problems.values() for p in ps
+    )
+    assert not any("recipient." in p for ps in problems.values() for p in ps)  # no template jargon
     assert not batch.clean
 
     target = tmp_path / "out"
@@ -63,7 +81,26 @@ def test_confirmation_needs_an_ean(repository: Repository, service: LetterServic
 
     tamper(repository, edit)
     [kolding] = service.prepare("confirmation").errors
-    assert kolding.problems == ["invoice.ean is empty"]
+    assert kolding.problems == [
+        "no EAN number for Kolding Kommune (invoice): fix it on the Cohort screen (i)"
+    ]
+
+
+def test_a_participant_is_named_with_the_screen_that_corrects_them(
+    repository: Repository, service: LetterService
+) -> None:
+    def edit(register) -> None:
+        person = next(p for p in register.participants.values() if p.cohort == 3)
+        person.details = person.details._replace(email="")
+
+    tamper(repository, edit)
+    [letter] = service.prepare("practical").errors
+    register = repository.load()
+    person = register.participant(int(letter.recipient.key.split(":")[1]))
+    town = by_code(register.directorate(person.directorate_id).municipality_code).official_name
+    assert letter.problems == [
+        f"no e-mail address for {person.name} ({town}): fix it on the Register screen (e)"
+    ]
 
 
 def test_filters(service: LetterService) -> None:

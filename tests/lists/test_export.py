@@ -23,7 +23,7 @@ from kommunestyre.services.registry import Registry
 from kommunestyre.spreadsheet import neutralise
 from kommunestyre.store.database import Database
 from kommunestyre.store.repository import Repository
-from tests.conftest import EARLY
+from tests.conftest import EARLY, ENGLISH
 
 
 @pytest.fixture
@@ -178,9 +178,9 @@ def test_bad_requests(repository: Repository, tmp_path: Path, demo_db: Path, cap
     with pytest.raises(ValidationError, match="there is no hold 9"):
         export_list(repository, "participants", tmp_path / "x.csv", Selection(cohort=9))
     code = main(["export", "networks", "--db", str(demo_db), "--field", "sport", "--out",
-                 str(tmp_path / "n.csv")], environ={})  # fmt: skip
+                 str(tmp_path / "n.csv")], environ=ENGLISH)  # fmt: skip
     assert code == 1 and "'sport' is not a field" in capsys.readouterr().err
     assert not (tmp_path / "n.csv").exists()
     code = main(["export", "invoices", "--db", str(demo_db), "--out", str(tmp_path / "f.xlsx")],
-                environ={})  # fmt: skip
+                environ=ENGLISH)  # fmt: skip
     assert code == 0 and "Wrote 28 row(s) of invoices" in capsys.readouterr().out

@@ -27,7 +27,7 @@ from kommunestyre.services.registry import ImportRejected, Registry
 from kommunestyre.services.setup import init_database
 from kommunestyre.store.database import Database
 from kommunestyre.store.repository import Repository
-from tests.conftest import EARLY
+from tests.conftest import EARLY, ENGLISH
 
 PROGRAMME = load_programme(cohorts_dir())
 
@@ -200,7 +200,7 @@ def test_hostile_rows_are_reported_by_number_and_nothing_changes(
     path.write_bytes(HOSTILE.encode("utf-8"))
     before = registry.database.path.read_bytes()
     code = main(["import", str(path), "--db", str(registry.database.path)],
-                clock=frozen_clock(EARLY), environ={})  # fmt: skip
+                clock=frozen_clock(EARLY), environ=ENGLISH)  # fmt: skip
     out, err = capsys.readouterr()
     assert code == 3 and err == "" and "Traceback" not in out
     problems = [line.strip() for line in out.splitlines() if "problem:" in line]
@@ -297,18 +297,18 @@ def test_dry_run_and_template_from_the_command_line(
 ) -> None:
     db = str(registry.database.path)
     template = tmp_path / "tilmelding.xlsx"
-    assert main(["import", "--template", str(template)], environ={}) == 0
+    assert main(["import", "--template", str(template)], environ=ENGLISH) == 0
     assert read_sheet(template).headers[:3] == ["Kommune", "Hold", "Navn"]
     path = tmp_path / "sheet.csv"
     path.write_bytes(csv_bytes(HEADERS_DA, ROWS))
     before = registry.database.path.read_bytes()
     capsys.readouterr()
     code = main(["import", str(path), "--db", db, "--dry-run"], clock=frozen_clock(EARLY),
-                environ={})  # fmt: skip
+                environ=ENGLISH)  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0 and "Would result in:" in out and "Dry run: nothing was saved." in out
     assert registry.database.path.read_bytes() == before
-    code = main(["import", str(path), "--db", db], clock=frozen_clock(EARLY), environ={})
+    code = main(["import", str(path), "--db", db], clock=frozen_clock(EARLY), environ=ENGLISH)
     assert code == 0 and "Saved." in capsys.readouterr().out
 
 

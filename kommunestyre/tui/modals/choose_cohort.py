@@ -17,13 +17,17 @@ from kommunestyre.domain.capacity import headcount
 from kommunestyre.domain.model import Register, Status
 from kommunestyre.errors import KommunestyreError
 from kommunestyre.formats import short_range
+from kommunestyre.i18n import N_, _
 from kommunestyre.tui.widgets.plain import Plain
 
 
 class ChooseCohortModal(ModalScreen[int | None]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="choose.cancel"),
-        *(Binding(str(n), f"choose({n})", f"Hold {n}", show=False) for n in range(1, 10)),
+        Binding("escape", "cancel", N_("Cancel"), id="choose.cancel"),
+        *(
+            Binding(str(n), f"choose({n})", f"Hold {n}", show=False)  # not translated: Danish
+            for n in range(1, 10)
+        ),
     ]
 
     def __init__(
@@ -45,12 +49,12 @@ class ChooseCohortModal(ModalScreen[int | None]):
 
     def _outcome(self, number: int) -> tuple[str, bool]:
         if number == self.current:
-            return "(here now)", False
+            return _("(here now)"), False
         try:
             status = self.landing(number)
         except KommunestyreError as error:
             return f"✗ {error}", False
-        return ("→ gets seats" if status is Status.ADMITTED else "→ waiting list"), True
+        return (_("→ gets seats") if status is Status.ADMITTED else _("→ waiting list")), True
 
     def compose(self) -> ComposeResult:
         options = []
@@ -59,15 +63,25 @@ class ChooseCohortModal(ModalScreen[int | None]):
             dates = short_range(cohort.seminar.start.date(), cohort.seminar.end.date())
             outcome, allowed = self._outcome(cohort.number)
             label = Text(
-                f"Hold {cohort.number}  {dates} {cohort.seminar.venue.town:<12} "
-                f"{count.directorates}/{cohort.max_directorates} dir.  "
-                f"{count.held}/{cohort.max_participants} seats  {outcome}"
+                _(
+                    "Hold {cohort}  {dates} {town} {directorates}/{max_directorates} dir.  "
+                    "{seats}/{max_seats} seats  {outcome}"
+                ).format(
+                    cohort=cohort.number,
+                    dates=dates,
+                    town=f"{cohort.seminar.venue.town:<12}",
+                    directorates=count.directorates,
+                    max_directorates=cohort.max_directorates,
+                    seats=count.held,
+                    max_seats=cohort.max_participants,
+                    outcome=outcome,
+                )
             )
             options.append(Option(label, id=str(cohort.number), disabled=not allowed))
         with Vertical(classes="dialog"):
             yield Plain(self.heading, classes="dialog-title")
             yield OptionList(*options, id="cohorts")
-            yield Plain("a number or enter: move · esc: cancel", classes="note")
+            yield Plain(_("a number or enter: move · esc: cancel"), classes="note")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))

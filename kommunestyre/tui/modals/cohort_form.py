@@ -17,6 +17,7 @@ from kommunestyre.domain.rules import MAX_DIRECTORATES, MAX_PARTICIPANT_CAP, MIN
 from kommunestyre.domain.validation import clean_text, parse_clock, parse_day, parse_whole
 from kommunestyre.errors import InvalidRecord, KommunestyreError, ValidationError
 from kommunestyre.formats import short_date
+from kommunestyre.i18n import _
 from kommunestyre.services.registry import CohortSettings
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import Check, FormField
@@ -32,7 +33,7 @@ _ERROR_FIELDS = {
 
 
 def _number(low: int, high: int, field: str) -> Check:
-    return partial(parse_whole, field=field, low=low, high=high, what="a whole number")
+    return partial(parse_whole, field=field, low=low, high=high, what=_("a whole number"))
 
 
 def _parsing(parse: Callable[[str, str], object], field: str) -> Check:
@@ -68,10 +69,10 @@ class CohortForm(FormModal[CohortSettings]):
 
     def _venue_fields(self, prefix: str, venue: Venue) -> ComposeResult:
         for key, label in (
-            ("name", "Venue"),
-            ("address", "Address"),
-            ("postcode", "Postcode"),
-            ("town", "Town"),
+            ("name", _("Venue")),
+            ("address", _("Address")),
+            ("postcode", _("Postcode")),
+            ("town", _("Town")),
         ):
             name = f"{prefix}.venue.{key}"
             yield FormField(
@@ -81,29 +82,31 @@ class CohortForm(FormModal[CohortSettings]):
     def compose(self) -> ComposeResult:
         c = self.cohort
         s, f = c.seminar, c.followup
-        with VerticalScroll(classes="dialog wide", id=self.FORM_ID):
-            yield Plain(f"Hold {c.number}: settings", classes="dialog-title")
-            yield Plain("12-12 seminar", classes="section-title")
+        with VerticalScroll(classes="dialog wide", id=self.FORM_ID):  # not translated: CSS classes
+            yield Plain(
+                _("Hold {cohort}: settings").format(cohort=c.number), classes="dialog-title"
+            )
+            yield Plain(_("12-12 seminar"), classes="section-title")
             for name, label, value, check in (
-                ("seminar.start_date", "Starts on", short_date(s.start.date()), parse_day),
-                ("seminar.start_time", "at", _clock_text(s.start), parse_clock),
-                ("seminar.end_date", "Ends on", short_date(s.end.date()), parse_day),
-                ("seminar.end_time", "at", _clock_text(s.end), parse_clock),
+                ("seminar.start_date", _("Starts on"), short_date(s.start.date()), parse_day),
+                ("seminar.start_time", _("at"), _clock_text(s.start), parse_clock),
+                ("seminar.end_date", _("Ends on"), short_date(s.end.date()), parse_day),
+                ("seminar.end_time", _("at"), _clock_text(s.end), parse_clock),
             ):
                 yield FormField(label, name, self._value(name, value), check=_parsing(check, name))
             yield from self._venue_fields("seminar", s.venue)
-            yield Plain("Follow-up day", classes="section-title")
+            yield Plain(_("Follow-up day"), classes="section-title")
             for name, label, value, check in (
-                ("followup.date", "Date", short_date(f.start.date()), parse_day),
-                ("followup.start_time", "From", _clock_text(f.start), parse_clock),
-                ("followup.end_time", "To", _clock_text(f.end), parse_clock),
+                ("followup.date", _("Date"), short_date(f.start.date()), parse_day),
+                ("followup.start_time", _("From"), _clock_text(f.start), parse_clock),
+                ("followup.end_time", _("To"), _clock_text(f.end), parse_clock),
             ):
                 yield FormField(label, name, self._value(name, value), check=_parsing(check, name))
             yield from self._venue_fields("followup", f.venue)
-            yield Plain("Registration and capacity", classes="section-title")
+            yield Plain(_("Registration and capacity"), classes="section-title")
             deadline = short_date(c.registration_deadline)
             yield FormField(
-                "Deadline",
+                _("Deadline"),
                 "registration_deadline",
                 self._value("registration_deadline", deadline),
                 check=lambda v: parse_day(v, "registration_deadline"),
@@ -111,25 +114,25 @@ class CohortForm(FormModal[CohortSettings]):
             for name, label, value, number in (
                 (
                     "min_directorates",
-                    "Min. directorates",
+                    _("Min. directorates"),
                     str(c.min_directorates),
                     _number(1, MAX_DIRECTORATES, "min_directorates"),
                 ),
                 (
                     "max_directorates",
-                    "Max. directorates",
+                    _("Max. directorates"),
                     str(c.max_directorates),
                     _number(1, MAX_DIRECTORATES, "max_directorates"),
                 ),
                 (
                     "max_participants",
-                    "Max. people",
+                    _("Max. people"),
                     str(c.max_participants),
                     _number(MIN_PARTICIPANT_CAP, MAX_PARTICIPANT_CAP, "max_participants"),
                 ),
             ):
                 yield FormField(label, name, self._value(name, value), check=number)
-            yield PlainLabel("Themes, one per line", classes="sub-label")
+            yield PlainLabel(_("Themes, one per line"), classes="sub-label")
             yield TextArea(self._value("themes", "\n".join(c.themes)), id="themes", compact=True)
             yield from self.compose_buttons()
 

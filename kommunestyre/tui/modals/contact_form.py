@@ -8,11 +8,16 @@ from textual.containers import Vertical
 from kommunestyre.domain.model import MunicipalityContact
 from kommunestyre.domain.validation import clean_note, clean_text, validate_email
 from kommunestyre.errors import KommunestyreError
+from kommunestyre.i18n import N_, _
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField, SelectField
 from kommunestyre.tui.widgets.plain import Plain
 
-DECLINED_OPTIONS = [("No: invite them", False), ("Yes: leave them out of invitations", True)]
+#: The "Declined" choices (in English; shown through ``_()``).
+DECLINED_OPTIONS = [
+    (N_("No: invite them"), False),
+    (N_("Yes: leave them out of invitations"), True),
+]
 
 
 class ContactForm(FormModal[MunicipalityContact]):
@@ -30,22 +35,23 @@ class ContactForm(FormModal[MunicipalityContact]):
         with Vertical(classes="dialog", id=self.FORM_ID):
             yield Plain(self.heading, classes="dialog-title")
             yield Plain(
-                "Invitations go to this person. Every field may stay empty until you send one.",
+                _("Invitations go to this person. Every field may stay empty until you send one."),
                 classes="note",
             )
-            yield FormField("Name", "name", c.name, check=lambda v: clean_text(v, "name"))
+            yield FormField(_("Name"), "name", c.name, check=lambda v: clean_text(v, "name"))
             yield FormField(
-                "Title",
+                _("Title"),
                 "title",
                 c.title,
                 check=lambda v: clean_text(v, "title"),
-                placeholder="e.g. Kommunaldirektør",
+                placeholder=_("e.g. Kommunaldirektør"),
             )
             yield FormField(
-                "E-mail", "email", c.email, check=lambda v: validate_email(v, required=False)
+                _("E-mail"), "email", c.email, check=lambda v: validate_email(v, required=False)
             )
-            yield SelectField("Declined", "declined", DECLINED_OPTIONS, c.declined)
-            yield FormField("Notes", "notes", c.notes, check=lambda v: clean_note(v, "notes"))
+            options = [(_(label), value) for label, value in DECLINED_OPTIONS]
+            yield SelectField(_("Declined"), "declined", options, c.declined)
+            yield FormField(_("Notes"), "notes", c.notes, check=lambda v: clean_note(v, "notes"))
             yield from self.compose_buttons()
 
     def result(self) -> MunicipalityContact:

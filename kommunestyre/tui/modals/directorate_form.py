@@ -28,6 +28,7 @@ from kommunestyre.domain.validation import (
     validate_phone,
 )
 from kommunestyre.errors import KommunestyreError, ValidationError
+from kommunestyre.i18n import N_, _, ngettext
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.modals.invoice_form import invoice_fields
 from kommunestyre.tui.widgets.form import FormField, SelectField
@@ -58,17 +59,20 @@ class MemberBlock(Vertical):
     def compose(self) -> ComposeResult:
         d, n = self.details, self.number
         with Horizontal(classes="member-head"):
-            yield Plain(f"Member {n}", classes="member-title")
-            yield Button("Remove", classes="remove-member", compact=True)
-        yield FormField("Name", f"members.{n}.name", d.name, check=require_name)
+            yield Plain(_("Member {number}").format(number=n), classes="member-title")
+            yield Button(_("Remove"), classes="remove-member", compact=True)
+        yield FormField(_("Name"), f"members.{n}.name", d.name, check=require_name)
         yield FormField(
-            "Title", f"members.{n}.title", d.title, check=lambda v: clean_text(v, "title")
+            _("Title"), f"members.{n}.title", d.title, check=lambda v: clean_text(v, "title")
         )
-        yield SelectField("Field", f"members-{n}-field", self.fields, d.field)
-        yield FormField("E-mail", f"members.{n}.email", d.email, check=validate_email)
-        yield FormField("Phone", f"members.{n}.phone", d.phone, check=validate_phone)
+        yield SelectField(_("Field"), f"members-{n}-field", self.fields, d.field)
+        yield FormField(_("E-mail"), f"members.{n}.email", d.email, check=validate_email)
+        yield FormField(_("Phone"), f"members.{n}.phone", d.phone, check=validate_phone)
         yield FormField(
-            "Diet / access", f"members.{n}.needs", d.needs, check=lambda v: clean_note(v, "needs")
+            _("Diet / access"),
+            f"members.{n}.needs",
+            d.needs,
+            check=lambda v: clean_note(v, "needs"),
         )
 
     def details_typed(self) -> ParticipantDetails:
@@ -89,7 +93,7 @@ def _municipality(value: str) -> None:
 
 class DirectorateForm(FormModal[DirectorateDraft]):
     FORM_ID = "directorate-form"
-    BINDINGS = [Binding("ctrl+n", "add_member", "Add member", id="directorate.add_member")]
+    BINDINGS = [Binding("ctrl+n", "add_member", N_("Add member"), id="directorate.add_member")]
 
     def __init__(
         self,
@@ -105,34 +109,43 @@ class DirectorateForm(FormModal[DirectorateDraft]):
         fields = register.programme.fields
         self.field_options = [(plain(f.label), f.key) for f in fields]
         self.draft = draft or DirectorateDraft(
-            members=[ParticipantDetails(name="", title="Kommunaldirektør", field=fields[0].key)]
+            members=[
+                ParticipantDetails(
+                    name="",
+                    title="Kommunaldirektør",  # not translated: a Danish job title, the default
+                    field=fields[0].key,
+                )
+            ]
         )
         self.next_number = 1
 
     def compose(self) -> ComposeResult:
         d = self.draft
         names = [m.name for m in all_municipalities()]
-        cohorts = [(f"Hold {c.number}", c.number) for c in self.register.programme.cohorts]
-        with VerticalScroll(classes="dialog wide", id=self.FORM_ID):
-            yield Plain("Add a directorate", classes="dialog-title")
+        cohorts = [
+            (_("Hold {cohort}").format(cohort=c.number), c.number)
+            for c in self.register.programme.cohorts
+        ]
+        with VerticalScroll(classes="dialog wide", id=self.FORM_ID):  # not translated: CSS classes
+            yield Plain(_("Add a directorate"), classes="dialog-title")
             yield FormField(
-                "Municipality",
+                _("Municipality"),
                 "municipality",
                 d.municipality,
                 check=_municipality,
                 suggester=SuggestFromList(names, case_sensitive=False),
-                placeholder="type a name or code",
+                placeholder=_("type a name or code"),
             )
             yield Plain(id="municipality-info", classes="note")
-            yield SelectField("Cohort", "cohort", cohorts, d.cohort)
+            yield SelectField(_("Cohort"), "cohort", cohorts, d.cohort)
             yield Plain(id="admission", classes="admission")
-            yield Plain("Invoice", classes="section-title")
+            yield Plain(_("Invoice"), classes="section-title")
             yield from invoice_fields(d.invoice)
             with Vertical(id="members"):
                 for details in d.members:
                     yield self._member(details)
             yield from self.compose_buttons(
-                Button("Add member (ctrl+n)", id="add-member", compact=True)
+                Button(_("Add member (ctrl+n)"), id="add-member", compact=True)
             )
 
     def _member(self, details: ParticipantDetails) -> MemberBlock:
@@ -160,17 +173,31 @@ class DirectorateForm(FormModal[DirectorateDraft]):
         else:
             existing = self.register.directorate_of_municipality(municipality.code)
             region = region_on(municipality, self.now.date())
-            line = f"→ {municipality.official_name}, code {municipality.code_text}, {region}"
+            line = _("→ {municipality}, code {code}, {region}").format(
+                municipality=municipality.official_name, code=municipality.code_text, region=region
+            )
             if existing is not None:
-                line += f"\n⚠ already registered in hold {existing.cohort}"
+                line += "\n" + _("⚠ already registered in hold {cohort}").format(
+                    cohort=existing.cohort
+                )
             info.update(line)
         cohort = int(str(self.query_one("#input-cohort", Select).value))
         size = len(self.query(MemberBlock))
         admitted = rules.would_admit_directorate(self.register, cohort, size)
-        where = "get seats in" if admitted else "go on the WAITING LIST of"
-        people = f"{size} member{'s' if size != 1 else ''}"
+        if admitted:
+            text = ngettext(
+                "With {n} member it will get seats in hold {cohort}.",
+                "With {n} members it will get seats in hold {cohort}.",
+                size,
+            )
+        else:
+            text = ngettext(
+                "With {n} member it will go on the WAITING LIST of hold {cohort}.",
+                "With {n} members it will go on the WAITING LIST of hold {cohort}.",
+                size,
+            )
         admission = self.query_one("#admission", Static)
-        admission.update(f"With {people} it will {where} hold {cohort}.")
+        admission.update(text.format(n=size, cohort=cohort))
         admission.set_class(not admitted, "-waitlist")
 
     # -- actions -------------------------------------------------------------------------------
@@ -185,7 +212,7 @@ class DirectorateForm(FormModal[DirectorateDraft]):
                 self.call_after_refresh(self.update_preview)
             else:
                 self.app.bell()
-                self.notify("A directorate needs at least one member.", severity="warning")
+                self.notify(_("A directorate needs at least one member."), severity="warning")
         else:
             super().on_button_pressed(event)
 

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from kommunestyre.errors import KommunestyreError
+from kommunestyre.i18n import N_, _
 from kommunestyre.tui.widgets.form import FormField, mark_errors
 from kommunestyre.tui.widgets.plain import Plain
 
@@ -24,10 +25,10 @@ class FormModal(ModalScreen[ResultT | None], Generic[ResultT]):
     :meth:`compose_buttons`, and build their result in :meth:`result`."""
 
     FORM_ID = "form"
-    SAVE_LABEL = "Save"
+    SAVE_LABEL = N_("Save")  # the save button's word (N_, shown through _())
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="form.save"),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="form.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
     ]
 
     def __init__(self, *, error: KommunestyreError | None = None) -> None:
@@ -38,8 +39,13 @@ class FormModal(ModalScreen[ResultT | None], Generic[ResultT]):
         yield Plain(id="form-error", classes="form-error")
         with Horizontal(classes="buttons"):
             yield from extra
-            yield Button(f"{self.SAVE_LABEL} (ctrl+s)", id="save", variant="primary", compact=True)
-            yield Button("Cancel (esc)", id="cancel", compact=True)
+            yield Button(
+                _("{action} (ctrl+s)").format(action=_(self.SAVE_LABEL)),
+                id="save",
+                variant="primary",
+                compact=True,
+            )
+            yield Button(_("Cancel (esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         inputs = self.query(Input)
@@ -67,7 +73,7 @@ class FormModal(ModalScreen[ResultT | None], Generic[ResultT]):
         if all([field.validate_now() for field in self.query(FormField)]):
             return True
         self.app.bell()
-        self.query_one("#form-error", Static).update("Correct the marked fields.")
+        self.query_one("#form-error", Static).update(_("Correct the marked fields."))
         return False
 
     def values(self) -> dict[str, str]:

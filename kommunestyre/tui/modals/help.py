@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 
+from kommunestyre.i18n import N_, _
 from kommunestyre.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
 
 def _keys(binding: Binding) -> str:
     return binding.key_display or binding.key.replace("_", " ")
+
+
+def _described(binding: Binding) -> str:
+    """The key's description and tooltip in the language in use (the classes hold English)."""
+    what = _(binding.description)
+    return f"{what} ({_(binding.tooltip)})" if binding.tooltip else what
 
 
 def help_text(app: App) -> Text:
@@ -36,44 +43,49 @@ def help_text(app: App) -> Text:
     def line(keys: str, what: str) -> None:
         text.append(f"\n  {keys:<10} {what}")
 
-    heading("Everywhere")
-    for _, key, label in SCREENS:
-        line(key, label)
+    heading(_("Everywhere"))
+    for _mode, key, label in SCREENS:
+        line(key, _(label))
     for binding in app.BINDINGS:
         if isinstance(binding, Binding) and binding.show:
-            line(_keys(binding), binding.description)
-    line("ctrl+p", "Command palette: every action by name")
-    line("tab", "Next field or panel; the mouse works too")
+            line(_keys(binding), _(binding.description))
+    line("ctrl+p", _("Command palette: every action by name"))
+    line("tab", _("Next field or panel; the mouse works too"))
     for mode, key, label in SCREENS:
         screen_class = app.MODES[mode]
-        heading(f"{key} {label}", f": {screen_class.PURPOSE}")  # type: ignore[union-attr]
+        heading(f"{key} {_(label)}", f": {_(screen_class.PURPOSE)}")  # type: ignore[union-attr]
         for binding in screen_class.BINDINGS:  # type: ignore[union-attr]
             if isinstance(binding, Binding) and binding.show:
-                hint = f" ({binding.tooltip})" if binding.tooltip else ""
-                line(_keys(binding), f"{binding.description}{hint}")
+                line(_keys(binding), _described(binding))
     heading(
-        "Forms",
-        ": ctrl+s saves, esc cancels; a wrong value is marked at its field with the reason. "
-        "Every change is saved at once; there is no separate save step.",
+        _("Forms"),
+        ": "
+        + _(
+            "ctrl+s saves, esc cancels; a wrong value is marked at its field with the reason. "
+            "Every change is saved at once; there is no separate save step."
+        ),
     )
     heading(
-        "Other coordinators",
-        ": changes made elsewhere appear within a few seconds. If you save something that was "
-        "changed meanwhile, you are told, and the data is reloaded.",
+        _("Other coordinators"),
+        ": "
+        + _(
+            "changes made elsewhere appear within a few seconds. If you save something that "
+            "was changed meanwhile, you are told, and the data is reloaded."
+        ),
     )
     return text
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="help.close")]
+    BINDINGS = [Binding("escape,f1,q", "dismiss", N_("Close"), id="help.close")]
 
     def __init__(self, app: App) -> None:
         super().__init__(classes="modal")
         self.text = help_text(app)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog wide", id="help"):
-            yield Plain("kommunestyre: keys and screens (esc closes)", classes="dialog-title")
+        with VerticalScroll(classes="dialog wide", id="help"):  # not translated: CSS classes
+            yield Plain(_("kommunestyre: keys and screens (esc closes)"), classes="dialog-title")
             yield Plain(self.text)
 
     async def action_dismiss(self, result: None = None) -> None:

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from kommunestyre.domain.model import InvoiceDetails
 from kommunestyre.domain.validation import clean_text, validate_cvr, validate_ean, validate_email
 from kommunestyre.errors import KommunestyreError
+from kommunestyre.i18n import _
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField
 from kommunestyre.tui.widgets.plain import Plain
@@ -17,19 +18,19 @@ def invoice_fields(invoice: InvoiceDetails) -> list[FormField]:
     """The invoice fields, shared with the directorate form."""
     i = invoice
     return [
-        FormField("EAN", "ean", i.ean, check=validate_ean, placeholder="13 digits (5798...)"),
-        FormField("CVR", "cvr", i.cvr, check=validate_cvr, placeholder="optional"),
+        FormField(_("EAN"), "ean", i.ean, check=validate_ean, placeholder=_("13 digits (5798...)")),
+        FormField(_("CVR"), "cvr", i.cvr, check=validate_cvr, placeholder=_("optional")),
         FormField(
-            "Reference", "reference", i.reference, check=lambda v: clean_text(v, "reference")
+            _("Reference"), "reference", i.reference, check=lambda v: clean_text(v, "reference")
         ),
         FormField(
-            "Invoice contact",
+            _("Invoice contact"),
             "contact_name",
             i.contact_name,
             check=lambda v: clean_text(v, "contact_name"),
         ),
         FormField(
-            "Contact e-mail",
+            _("Contact e-mail"),
             "contact_email",
             i.contact_email,
             check=lambda v: validate_email(v, "contact_email", required=False),

@@ -11,33 +11,48 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 
 from kommunestyre.formats import short_date
+from kommunestyre.i18n import N_, _, ngettext
 from kommunestyre.tui.widgets.plain import Plain
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
     from kommunestyre.services.letters import LedgerLine
 
+#: The ledger's columns (headers in English, marked N_(): VirtualTable shows them through _()).
 COLUMNS = [
-    Column("when", "When", 16),
-    Column("letter", "Letter", 12),
-    Column("state", "State", 10),
-    Column("email", "Recipient"),
-    Column("cohort", "Hold", 4, align_right=True),
-    Column("channel", "Channel", 7),
-    Column("where", "Where", hide_below=120),
+    Column("when", N_("When"), 16),
+    Column("letter", N_("Letter"), 12),
+    Column("state", N_("State"), 10),
+    Column("email", N_("Recipient")),
+    Column("cohort", N_("Hold"), 4, align_right=True),
+    Column("channel", N_("Channel"), 7),
+    Column("where", N_("Where"), hide_below=120),
 ]
 
 STATE_KIND = {"stale": "warning", "superseded": "muted", "gone": "muted", "current": ""}
 
-EXPLAIN = (
+#: A delivery's state and channel in words (the ledger's own values are keys).
+STATE_WORDS = {
+    "current": N_("current"),
+    "stale": N_("stale"),
+    "superseded": N_("superseded"),
+    "gone": N_("gone"),
+}
+CHANNEL_WORDS = {"marked": N_("marked")}  # eml, mbox and smtp read the same in both languages
+
+EXPLAIN = N_(
     "stale: the data behind the letter changed after it left (select the letter, tick Resend, "
     "send the update) · superseded: a newer delivery replaced it · gone: the recipient no "
     "longer gets this letter"
 )
 
 
+def _word(words: dict[str, str], key: str) -> str:
+    return _(words[key]) if key in words else key
+
+
 class LedgerScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="ledger.close")]
+    BINDINGS = [Binding("escape,q", "dismiss", N_("Close"), id="ledger.close")]
 
     def __init__(self, lines: Sequence[LedgerLine]) -> None:
         super().__init__(classes="modal")
@@ -45,11 +60,16 @@ class LedgerScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         stale = sum(1 for line in self.lines if line.state == "stale")
-        title = f"Ledger: {len(self.lines)} delivered letter(s), {stale} stale (esc closes)"
-        with Vertical(classes="dialog wide", id="ledger"):
+        total = len(self.lines)
+        title = ngettext(
+            "Ledger: {n} delivered letter(s), {stale} stale (esc closes)",
+            "Ledger: {n} delivered letter(s), {stale} stale (esc closes)",
+            total,
+        ).format(n=total, stale=stale)
+        with Vertical(classes="dialog wide", id="ledger"):  # not translated: CSS classes
             yield Plain(title, classes="dialog-title")
             yield VirtualTable(COLUMNS, id="ledger-table")
-            yield Plain(EXPLAIN, classes="note")
+            yield Plain(_(EXPLAIN), classes="note")
 
     def on_mount(self) -> None:
         keys, rows, kinds = [], [], []
@@ -60,10 +80,10 @@ class LedgerScreen(ModalScreen[None]):
                 (
                     f"{short_date(d.at.date())} {d.at:%H:%M}",
                     d.letter,
-                    line.state,
-                    d.email or "(erased)",
+                    _word(STATE_WORDS, line.state),
+                    d.email or _("(erased)"),
                     str(d.cohort or ""),
-                    d.channel,
+                    _word(CHANNEL_WORDS, d.channel),
                     d.where,
                 )
             )

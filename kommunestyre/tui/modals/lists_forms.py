@@ -15,6 +15,7 @@ from textual.widgets import Button, Select, Static
 
 from kommunestyre.domain.validation import parse_whole
 from kommunestyre.errors import KommunestyreError, ValidationError
+from kommunestyre.i18n import N_, _
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField, SelectField
 from kommunestyre.tui.widgets.plain import Plain
@@ -32,21 +33,21 @@ class ImportRequest(NamedTuple):
 def _sheet(value: str) -> Path:
     path = Path(value.strip()).expanduser()
     if not value.strip():
-        raise ValidationError("file", "the sign-up sheet to import (.csv or .xlsx)")
+        raise ValidationError("file", _("the sign-up sheet to import (.csv or .xlsx)"))
     if not path.is_file():
-        raise ValidationError("file", f"{path} is not a file")
+        raise ValidationError("file", _("{path} is not a file").format(path=path))
     return path
 
 
 def _cohort(value: str) -> int | None:
     if not value.strip():
         return None
-    return parse_whole(value, "cohort", low=1, high=99, what="a cohort number, or empty")
+    return parse_whole(value, "cohort", low=1, high=99, what=_("a cohort number, or empty"))
 
 
 def _rows(value: str) -> tuple[int, ...]:
     parts = [p for p in value.replace(" ", "").split(",") if p]
-    what = "row numbers separated by commas, e.g. 5, 9"
+    what = _("row numbers separated by commas, e.g. 5, 9")
     return tuple(parse_whole(p, "exclude", high=9_999_999, what=what) for p in parts)
 
 
@@ -59,18 +60,21 @@ def report_text(report: ImportReport) -> Text:
     for line in describe_rows(plan):
         out.append(f"{line}\n")
     for warning in plan.warnings:
-        out.append(f"note: {warning}\n", "dim")
+        out.append(_("note: {warning}").format(warning=warning) + "\n", "dim")
     for problem in plan.problems:
-        out.append(f"problem: {problem}\n", "red")
+        out.append(_("problem: {problem}").format(problem=problem) + "\n", "red")
     if report.outcome:
-        out.append("Would result in:\n" if report.dry_run else "Result:\n", "bold")
+        out.append((_("Would result in:") if report.dry_run else _("Result:")) + "\n", "bold")
         for line in report.outcome:
             out.append(f"  {line}\n")
     out.append(f"{plan.summary()}.", "bold")
     if not plan.clean:
+        out.append(" ", "red")
         out.append(
-            " Nothing can be imported: correct the file, or list the bad rows under "
-            "'Leave out rows'.",
+            _(
+                "Nothing can be imported: correct the file, or list the bad rows under "
+                "'Leave out rows'."
+            ),
             "red",
         )
     return out
@@ -81,8 +85,8 @@ class ImportForm(FormModal[ImportRequest]):
     can be imported, and the import itself checks everything again."""
 
     FORM_ID = "import-form"
-    SAVE_LABEL = "Import"
-    BINDINGS = [Binding("ctrl+r", "check", "Check", id="import.check")]
+    SAVE_LABEL = N_("Import")
+    BINDINGS = [Binding("ctrl+r", "check", N_("Check"), id="import.check")]
 
     def __init__(
         self,
@@ -98,23 +102,39 @@ class ImportForm(FormModal[ImportRequest]):
 
     def compose(self) -> ComposeResult:
         r = self.request
-        with Vertical(classes="dialog wide", id=self.FORM_ID):
-            yield Plain("Import registrations from a sheet", classes="dialog-title")
-            yield FormField("Sheet", "file", str(r.path) if r else "", check=_sheet,
-                            placeholder="~/Downloads/tilmelding.xlsx")  # fmt: skip
-            yield FormField("Hold", "cohort", str(r.cohort or "") if r else "", check=_cohort,
-                            placeholder="for rows without a hold column")  # fmt: skip
-            yield FormField("Leave out rows", "exclude",
-                            ", ".join(map(str, r.exclude)) if r else "", check=_rows,
-                            placeholder="e.g. 5, 9")  # fmt: skip
+        with Vertical(classes="dialog wide", id=self.FORM_ID):  # not translated: CSS classes
+            yield Plain(_("Import registrations from a sheet"), classes="dialog-title")
+            yield FormField(
+                _("Sheet"),
+                "file",
+                str(r.path) if r else "",
+                check=_sheet,
+                placeholder="~/Downloads/tilmelding.xlsx",  # not translated: an example path
+            )
+            yield FormField(
+                _("Hold"),
+                "cohort",
+                str(r.cohort or "") if r else "",
+                check=_cohort,
+                placeholder=_("for rows without a hold column"),
+            )
+            yield FormField(
+                _("Leave out rows"),
+                "exclude",
+                ", ".join(map(str, r.exclude)) if r else "",
+                check=_rows,
+                placeholder=_("e.g. 5, 9"),
+            )
             with VerticalScroll(id="import-report"):
                 yield Plain(
-                    "ctrl+r checks the sheet and shows what each row would do; nothing is saved "
-                    "until you import.",
+                    _(
+                        "ctrl+r checks the sheet and shows what each row would do; nothing is "
+                        "saved until you import."
+                    ),
                     id="import-report-text",
                 )
             yield from self.compose_buttons(
-                Button("Check (ctrl+r)", id="check", variant="default", compact=True)
+                Button(_("Check (ctrl+r)"), id="check", variant="default", compact=True)
             )
 
     def on_mount(self) -> None:
@@ -137,7 +157,7 @@ class ImportForm(FormModal[ImportRequest]):
             return
         request = self._request()
         self.checked = None
-        self.query_one("#import-report-text", Static).update("Checking…")
+        self.query_one("#import-report-text", Static).update(_("Checking…"))
         self._preview(request)
 
     @work(thread=True, exclusive=True)
@@ -162,7 +182,7 @@ class ImportForm(FormModal[ImportRequest]):
         if self.checked is None or self.checked != self._request():
             self.app.bell()
             self.query_one("#form-error", Static).update(
-                "Check the sheet first (ctrl+r); only a clean report can be imported."
+                _("Check the sheet first (ctrl+r); only a clean report can be imported.")
             )
             return
         self.dismiss(self.checked)
@@ -171,11 +191,12 @@ class ImportForm(FormModal[ImportRequest]):
         return self._request()
 
 
+#: The lists one can write (labels in English; shown through ``_()``).
 LIST_OPTIONS = [
-    ("Participants per cohort (venue, name tags)", "participants"),
-    ("Networks: directors per field", "networks"),
-    ("Invoice basis per municipality", "invoices"),
-    ("Municipality contacts and invitation status", "contacts"),
+    (N_("Participants per cohort (venue, name tags)"), "participants"),
+    (N_("Networks: directors per field"), "networks"),
+    (N_("Invoice basis per municipality"), "invoices"),
+    (N_("Municipality contacts and invitation status"), "contacts"),
 ]
 
 
@@ -191,15 +212,15 @@ def _out(value: str) -> Path:
 
     path = Path(value.strip()).expanduser()
     if path.suffix.lower() not in FORMATS:
-        raise ValidationError("out", "end the file name in .xlsx, .csv or .md")
+        raise ValidationError("out", _("end the file name in .xlsx, .csv or .md"))
     if not path.parent.is_dir():
-        raise ValidationError("out", f"{path.parent} is not a folder")
+        raise ValidationError("out", _("{folder} is not a folder").format(folder=path.parent))
     return path
 
 
 class ExportListForm(FormModal[ListRequest]):
     FORM_ID = "list-form"
-    SAVE_LABEL = "Write"
+    SAVE_LABEL = N_("Write")
 
     def __init__(
         self,
@@ -216,24 +237,30 @@ class ExportListForm(FormModal[ListRequest]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id=self.FORM_ID):
-            yield Plain("Write a list", classes="dialog-title")
-            yield SelectField("List", "kind", LIST_OPTIONS, self.kind)
+            yield Plain(_("Write a list"), classes="dialog-title")
+            kinds = [(_(label), key) for label, key in LIST_OPTIONS]
+            yield SelectField(_("List"), "kind", kinds, self.kind)
             yield SelectField(
-                "Hold",
+                _("Hold"),
                 "cohort",
-                [("All cohorts", 0), *((f"Hold {n}", n) for n in self.cohorts)],
+                [
+                    (_("All cohorts"), 0),
+                    *((_("Hold {cohort}").format(cohort=n), n) for n in self.cohorts),
+                ],
                 0,
             )
-            yield FormField("File", "out", str(self.folder / f"{self.kind}.xlsx"), check=_out)
+            yield FormField(_("File"), "out", str(self.folder / f"{self.kind}.xlsx"), check=_out)
             yield SelectField(
-                "CSV style",
+                _("CSV style"),
                 "comma",
-                [("Semicolons, decimal comma (Danish Excel)", False), ("Commas", True)],
+                [(_("Semicolons, decimal comma (Danish Excel)"), False), (_("Commas"), True)],
                 False,
             )
             yield Plain(
-                "The file name decides the format: .xlsx, .csv or .md. The file holds personal "
-                "data and is readable only by you.",
+                _(
+                    "The file name decides the format: .xlsx, .csv or .md. The file holds "
+                    "personal data and is readable only by you."
+                ),
                 classes="note",
             )
             yield from self.compose_buttons()
@@ -243,7 +270,7 @@ class ExportListForm(FormModal[ListRequest]):
         """Keep the suggested file name in step with the list (unless it was renamed)."""
         field = self.query_one("#field-out", FormField)
         path = Path(field.value)
-        kinds = [key for _, key in LIST_OPTIONS]
+        kinds = [key for _label, key in LIST_OPTIONS]
         if path.stem in kinds and str(event.value) in kinds:
             field.input.value = str(path.with_stem(str(event.value)))
 

@@ -17,6 +17,7 @@ from kommunestyre.domain.validation import (
     validate_phone,
 )
 from kommunestyre.errors import KommunestyreError
+from kommunestyre.i18n import _
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField, SelectField
 from kommunestyre.tui.widgets.plain import Plain, PlainLabel, plain
@@ -48,31 +49,31 @@ class ParticipantForm(FormModal[ParticipantDetails]):
             yield Plain(self.heading, classes="dialog-title")
             if self.note:
                 yield Plain(self.note, classes="note")
-            yield FormField("Name", "name", d.name, check=require_name)
+            yield FormField(_("Name"), "name", d.name, check=require_name)
             yield FormField(
-                "Title",
+                _("Title"),
                 "title",
                 d.title,
                 check=lambda v: clean_text(v, "title"),
-                placeholder="e.g. Kommunaldirektør",
+                placeholder=_("e.g. Kommunaldirektør"),
             )
             yield SelectField(
-                "Field", "field", [(plain(f.label), f.key) for f in self.fields], d.field
+                _("Field"), "field", [(plain(f.label), f.key) for f in self.fields], d.field
             )
-            yield PlainLabel("Also in the networks of", classes="sub-label")
+            yield PlainLabel(_("Also in the networks of"), classes="sub-label")
             yield SelectionList[str](
                 *((plain(f.label), f.key, f.key in d.extra_fields) for f in self.fields),
                 id="extra-fields",
                 compact=True,
             )
-            yield FormField("E-mail", "email", d.email, check=validate_email)
+            yield FormField(_("E-mail"), "email", d.email, check=validate_email)
             yield FormField(
-                "Phone", "phone", d.phone, check=validate_phone, placeholder="12 34 56 78"
+                _("Phone"), "phone", d.phone, check=validate_phone, placeholder="12 34 56 78"
             )
             yield FormField(
-                "Diet / access", "needs", d.needs, check=lambda v: clean_note(v, "needs")
+                _("Diet / access"), "needs", d.needs, check=lambda v: clean_note(v, "needs")
             )
-            yield FormField("Notes", "notes", d.notes, check=lambda v: clean_note(v, "notes"))
+            yield FormField(_("Notes"), "notes", d.notes, check=lambda v: clean_note(v, "notes"))
             yield from self.compose_buttons()
 
     def result(self) -> ParticipantDetails:

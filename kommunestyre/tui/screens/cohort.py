@@ -24,6 +24,7 @@ from kommunestyre.domain.model import Cohort, Directorate, Role, Status
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.domain.pricing import directorate_bill
 from kommunestyre.formats import clock_time, short_date, weekday
+from kommunestyre.i18n import N_, NP_, _, pgettext
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import BaseScreen
 from kommunestyre.tui.widgets.plain import Plain, PlainTable
@@ -35,32 +36,63 @@ def _when(moment: datetime) -> str:
 
 def schedule_text(cohort: Cohort) -> Text:
     s, f = cohort.seminar, cohort.followup
-    return Text.assemble(
-        ("12-12 seminar", "bold"),
-        f"  {_when(s.start)} to {_when(s.end)}\n               {s.venue.one_line()}\n",
-        ("Follow-up day", "bold"),
-        f"  {_when(f.start)}-{f.end:%H.%M}\n               {f.venue.one_line()}\n",
-        ("Deadline", "bold"),
-        f"       {short_date(cohort.registration_deadline)} (binding after this day)\n",
-        ("Capacity", "bold"),
-        f"       {cohort.min_directorates}-{cohort.max_directorates} directorates, "
-        f"at most {cohort.max_participants} participants",
-    )
+    end = f"{f.end:%H.%M}"  # after the start's clock time: 09:30-15.30, kl. 09.30-15.30
+    rows = [
+        (
+            _("12-12 seminar"),
+            _("{start} to {end}").format(start=_when(s.start), end=_when(s.end)),
+            s.venue.one_line(),
+        ),
+        (_("Follow-up day"), f"{_when(f.start)}-{end}", f.venue.one_line()),
+        (
+            _("Deadline"),
+            _("{date} (binding after this day)").format(
+                date=short_date(cohort.registration_deadline)
+            ),
+            "",
+        ),
+        (
+            _("Capacity"),
+            _(
+                "{min_directorates}-{max_directorates} directorates, "
+                "at most {max_participants} participants"
+            ).format(
+                min_directorates=cohort.min_directorates,
+                max_directorates=cohort.max_directorates,
+                max_participants=cohort.max_participants,
+            ),
+            "",
+        ),
+    ]
+    width = max(len(label) for label, _value, _where in rows) + 2  # values line up after labels
+    text = Text()
+    for label, value, where in rows:
+        if text:
+            text.append("\n")
+        text.append(label, "bold")
+        text.append(" " * (width - len(label)) + value)
+        if where:
+            text.append("\n" + " " * width + where)
+    return text
 
 
 def people_text(cohort: Cohort) -> str:
+    moderator, speaker_word, theme_word = _("Moderator"), _("Speaker"), pgettext("cohort", "Theme")
+    width = max(len(moderator), len(speaker_word), len(theme_word))
     lines = []
     for speaker in cohort.speakers:
-        role = "Moderator" if speaker.role is Role.MODERATOR else "Speaker"
+        role = moderator if speaker.role is Role.MODERATOR else speaker_word
         topic = f": {speaker.topic}" if speaker.topic else ""
-        lines.append(f"{role:<9} {speaker.name}, {speaker.title}, {speaker.organisation}{topic}")
-    themes = [f"Theme     {theme}" for theme in cohort.themes]
-    return "\n".join(lines + themes) or "No speakers or themes yet (press s / e)."
+        lines.append(
+            f"{role:<{width}} {speaker.name}, {speaker.title}, {speaker.organisation}{topic}"
+        )
+    themes = [f"{theme_word:<{width}} {theme}" for theme in cohort.themes]
+    return "\n".join(lines + themes) or _("No speakers or themes yet (press s / e).")
 
 
 class CohortScreen(BaseScreen):
     MODE = "cohort"
-    PURPOSE = (
+    PURPOSE = N_(
         "One cohort in full. [ and ] step between cohorts; e edits the dates, venues, deadline "
         "and capacity; s edits the speakers and moderators. The table lists the directorates "
         "with seats (or a seat offer) here, then the waiting list in order, then those "
@@ -70,7 +102,7 @@ class CohortScreen(BaseScreen):
         Binding(
             "left_square_bracket",
             "step(-1)",
-            "Previous hold",
+            N_("Previous hold"),
             key_display="[",
             id="cohort.previous",
             show=False,
@@ -78,73 +110,73 @@ class CohortScreen(BaseScreen):
         Binding(
             "right_square_bracket",
             "step(1)",
-            "Next hold",
+            N_("Next hold"),
             key_display="]",
             id="cohort.next",
         ),
         Binding(
             "e",
             "edit_settings",
-            "Settings",
+            N_("Settings"),
             id="cohort.edit",
-            tooltip="Dates, venues, deadline, capacity, themes",
+            tooltip=N_("Dates, venues, deadline, capacity, themes"),
         ),
         Binding(
             "s",
             "edit_speakers",
-            "Speakers",
+            N_("Speakers"),
             id="cohort.speakers",
-            tooltip="Add, edit or remove speakers and moderators",
+            tooltip=N_("Add, edit or remove speakers and moderators"),
         ),
-        Binding("a", "app.add_directorate", "Add directorate", id="cohort.add"),
+        Binding("a", "app.add_directorate", N_("Add directorate"), id="cohort.add"),
         Binding(
             "n",
             "add_member",
-            "Add member",
+            N_("Add member"),
             id="cohort.add_member",
-            tooltip="One more participant for the selected directorate",
+            tooltip=N_("One more participant for the selected directorate"),
         ),
         Binding(
             "i",
             "edit_invoice",
-            "Invoice",
+            N_("Invoice"),
             id="cohort.invoice",
-            tooltip="The directorate's invoice details",
+            tooltip=N_("The directorate's invoice details"),
         ),
         Binding(
             "m",
             "move_directorate",
-            "Move",
+            N_("Move"),
             id="cohort.move",
-            tooltip="Move the selected directorate to another cohort",
+            tooltip=N_("Move the selected directorate to another cohort"),
         ),
         Binding(
             "x",
             "cancel_directorate",
-            "Cancel",
+            NP_("cohort.cancel", "Cancel"),  # a registration, not a form: "Afmeld"
             id="cohort.cancel",
-            tooltip="Cancel the selected directorate's registration",
+            tooltip=N_("Cancel the selected directorate's registration"),
         ),
         Binding(
             "r",
             "reinstate",
-            "Reinstate",
+            N_("Reinstate"),
             id="cohort.reinstate",
-            tooltip="Undo the selected directorate's cancellation",
+            tooltip=N_("Undo the selected directorate's cancellation"),
         ),
         Binding(
             "y",
             "accept_offer",
-            "Accept offer",
+            N_("Accept offer"),
             id="cohort.accept",
-            tooltip="The selected directorate takes up its seat offer (binding)",
+            tooltip=N_("The selected directorate takes up its seat offer (binding)"),
         ),
         Binding(
             "d",
             "decline_offer",
-            "Decline offer",
+            N_("Decline offer"),
             id="cohort.decline",
-            tooltip="The selected directorate declines its seat offer (free)",
+            tooltip=N_("The selected directorate declines its seat offer (free)"),
         ),
     ]
 
@@ -159,7 +191,15 @@ class CohortScreen(BaseScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#directorates", DataTable)
-        table.add_columns("#", "Municipality", "Status", "People", "Billable", "EAN", "Reference")
+        table.add_columns(
+            "#",
+            _("Municipality"),
+            _("Status"),
+            _("People"),
+            _("Billable"),
+            _("EAN"),
+            _("Reference"),
+        )
 
     @property
     def number(self) -> int:
@@ -177,14 +217,32 @@ class CohortScreen(BaseScreen):
         cohort = register.cohort(self.number)
         row = next(r for r in headcount(register, snapshot.now) if r.cohort.number == cohort.number)
         count = row.count
+        facts = [row.status.label]
+        if row.at_risk:
+            facts.append(_("AT RISK"))
+        facts.append(
+            _("{directorates}/{max_directorates} directorates").format(
+                directorates=count.directorates, max_directorates=cohort.max_directorates
+            )
+        )
+        facts.append(
+            _("{participants}/{max_participants} participants").format(
+                participants=count.participants, max_participants=cohort.max_participants
+            )
+        )
+        if count.offered:
+            facts.append(_("{offered} offered").format(offered=count.offered))
+        facts.append(_("{free} free").format(free=row.free_seats))
+        facts.append(
+            _("waiting {directorates} dir. / {people} people").format(
+                directorates=count.waitlisted_directorates,
+                people=count.waitlisted_participants,
+            )
+        )
+        facts.append(_("billable {billable}").format(billable=count.billable))
         self.query_one("#cohort-title", Static).update(
-            Text(f"Hold {cohort.number}", "bold") + f" · {row.status.value}"
-            f"{' · AT RISK' if row.at_risk else ''} · "
-            f"{count.directorates}/{cohort.max_directorates}"
-            f" directorates · {count.participants}/{cohort.max_participants} participants · "
-            + (f"{count.offered} offered · " if count.offered else "")
-            + f"{row.free_seats} free · waiting {count.waitlisted_directorates} dir. / "
-            f"{count.waitlisted_participants} people · billable {count.billable}"
+            Text(_("Hold {number}").format(number=cohort.number), "bold")
+            + "".join(f" · {fact}" for fact in facts)
         )
         self.query_one("#schedule", Static).update(schedule_text(cohort))
         self.query_one("#people", Static).update(people_text(cohort))
@@ -198,15 +256,16 @@ class CohortScreen(BaseScreen):
                 self._add_row(table, "", group, snapshot)
         for place, entry in enumerate(waiting_list(register, cohort.number), 1):
             d = entry.directorate
+            mark = _("W{place}").format(place=place)  # W: the waiting list
             if entry.whole_directorate:
                 group = delegation(register, d.id, cohort.number)
-                self._add_row(table, f"W{place}", group, snapshot, waiting=len(entry.participants))
+                self._add_row(table, mark, group, snapshot, waiting=len(entry.participants))
             else:
                 person = entry.participants[0]
                 table.add_row(
-                    f"W{place}",
+                    mark,
                     Text(f"{by_code(d.municipality_code).name}: {person.name}"),
-                    "waiting (one person)",
+                    _("waiting (one person)"),
                     "1",
                     "0",
                     Text(d.invoice.ean or "—"),
@@ -232,15 +291,16 @@ class CohortScreen(BaseScreen):
         status = group.status
         offers = group.with_status(Status.OFFERED)
         if waiting:
-            shown, people = "waiting", waiting
+            shown, people = _("waiting"), waiting
         elif status is Status.OFFERED and offers:
             until = min(p.offered_until for p in offers if p.offered_until)
-            shown, people = f"offered until {short_date(until.date())}", len(offers)
+            shown = _("offered until {date}").format(date=short_date(until.date()))
+            people = len(offers)
         else:
-            shown = status.value
+            shown = status.label
             people = len(group.with_status(Status.ADMITTED, Status.OFFERED))
             if offers:
-                shown += f" (+{len(offers)} offered)"
+                shown = _("{status} (+{offered} offered)").format(status=shown, offered=len(offers))
         bill = directorate_bill(snapshot.register, d.id, group.cohort)
         table.add_row(
             place,
@@ -265,22 +325,28 @@ class CohortScreen(BaseScreen):
         directorate = self.selected_directorate()
         box = self.query_one("#members", Static)
         if directorate is None or self.shown is None:
-            box.update("No directorates in this cohort yet: press a to add one.")
+            box.update(_("No directorates in this cohort yet: press a to add one."))
             return
         register = self.shown.register
         text = Text(by_code(directorate.municipality_code).official_name, style="bold")
         for p in register.members(directorate.id):
-            where = f" (in hold {p.cohort})" if p.cohort != self.number else ""
+            status = p.status.label
+            if p.cohort != self.number:
+                status = _("{status} (in hold {cohort})").format(status=status, cohort=p.cohort)
             label = register.programme.field_label(p.details.field)
-            text.append(
-                f"\n  {p.name}, {p.details.title or label} · {p.details.email} · "
-                f"{p.status.value}{where}"
-            )
+            text.append(f"\n  {p.name}, {p.details.title or label} · {p.details.email} · {status}")
         invoice = directorate.invoice
+        text.append("\n  ")
         text.append(
-            f"\n  Invoice: EAN {invoice.ean or '—'} · CVR {invoice.cvr or '—'} · "
-            f"ref. {invoice.reference or '—'} · "
-            f"{invoice.contact_name or '—'} {invoice.contact_email}"
+            _(
+                "Invoice: EAN {ean} · CVR {cvr} · ref. {reference} · {contact} {contact_email}"
+            ).format(
+                ean=invoice.ean or "—",
+                cvr=invoice.cvr or "—",
+                reference=invoice.reference or "—",
+                contact=invoice.contact_name or "—",
+                contact_email=invoice.contact_email,
+            )
         )
         box.update(text)
 
@@ -336,7 +402,7 @@ class CohortScreen(BaseScreen):
         ]  # fmt: skip
         if not offers:
             self.app.bell()
-            self.notify("The selected directorate holds no seat offer here.", timeout=4)
+            self.notify(_("The selected directorate holds no seat offer here."), timeout=4)
             return
         self.kapp.flows.answer_offers(directorate.id, self.number, accept=accept)
 

@@ -8,28 +8,30 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
-from kommunestyre.domain.model import MunicipalityContact, Register
+from kommunestyre.domain.model import INVITATION_LABELS, MunicipalityContact, Register
 from kommunestyre.domain.municipalities import all_municipalities
+from kommunestyre.i18n import N_, _
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
 from kommunestyre.tui.widgets.plain import Plain
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
-    Column("municipality", "Municipality", 16),
-    Column("name", "Contact"),
-    Column("title", "Title", hide_below=100),
-    Column("email", "E-mail"),
-    Column("status", "Status", 18),
-    Column("notes", "Notes", hide_below=120),
+    Column("municipality", N_("Municipality"), 16),
+    Column("name", N_("Contact")),
+    Column("title", N_("Title"), hide_below=100),
+    Column("email", N_("E-mail")),
+    Column("status", N_("Status"), 18),
+    Column("notes", N_("Notes"), hide_below=120),
 ]
 
+#: (label, value) of the status filter; the labels are shown through _().
 STATUS_OPTIONS = [
-    ("Every status", ""),
-    ("Not registered", "not registered"),
-    ("Registered", "registered"),
-    ("Declined", "declined"),
-    ("No e-mail yet", "no e-mail"),
+    (N_("Every status"), ""),
+    (N_("Not registered"), "not registered"),  # not translated: the value is the status key
+    (N_("Registered"), "registered"),
+    (N_("Declined"), "declined"),
+    (N_("No e-mail yet"), "no e-mail"),
 ]
 
 
@@ -41,9 +43,10 @@ def contact_rows(register: Register) -> list[tuple[int, tuple[str, ...], str]]:
         code = municipality.code
         c = register.contacts.get(code) or MunicipalityContact(code)
         status = register.invitation_status(code, registered)
-        shown = status
         if status == "registered":
-            shown = f"registered, hold {registered[code].cohort}"
+            shown = _("registered, hold {cohort}").format(cohort=registered[code].cohort)
+        else:
+            shown = _(INVITATION_LABELS[status])
         cells = (municipality.name, c.name, c.title, c.email, shown, c.notes)
         rows.append((code, cells, status))
     return rows
@@ -52,22 +55,22 @@ def contact_rows(register: Register) -> list[tuple[int, tuple[str, ...], str]]:
 class ContactsScreen(BaseScreen):
     MODE = "contacts"
     LIST_KIND = "contacts"
-    PURPOSE = (
+    PURPOSE = N_(
         "Each municipality's contact (usually the municipal director): invitations go to them. "
         "Mark a municipality that said no thanks as declined, and invitations leave it out."
     )
     BINDINGS = [
-        Binding("e", "edit", "Edit", id="contacts.edit", tooltip="Edit the contact"),
+        Binding("e", "edit", N_("Edit"), id="contacts.edit", tooltip=N_("Edit the contact")),
         Binding(
             "d",
             "toggle_declined",
-            "Declined",
+            N_("Declined"),
             id="contacts.declined",
-            tooltip="Mark or unmark the municipality as having declined",
+            tooltip=N_("Mark or unmark the municipality as having declined"),
         ),
-        Binding("slash", "focus_filter", "Filter", key_display="/", id="contacts.filter"),
+        Binding("slash", "focus_filter", N_("Filter"), key_display="/", id="contacts.filter"),
         LIST_BINDING,
-        Binding("escape", "focus_table", "Table", show=False),
+        Binding("escape", "focus_table", N_("Table"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -77,10 +80,14 @@ class ContactsScreen(BaseScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filters"):
             yield Input(
-                placeholder="Filter: municipality, name or e-mail", id="filter", compact=True
+                placeholder=_("Filter: municipality, name or e-mail"), id="filter", compact=True
             )
             yield Select(
-                STATUS_OPTIONS, value="", allow_blank=False, id="filter-status", compact=True
+                [(_(label), value) for label, value in STATUS_OPTIONS],
+                value="",
+                allow_blank=False,
+                id="filter-status",
+                compact=True,
             )
         yield VirtualTable(COLUMNS, id="contacts")
         yield Plain(id="count", classes="status-line")
@@ -110,10 +117,12 @@ class ContactsScreen(BaseScreen):
             text = " ".join(cells[:4]).casefold()
             if all(word in text for word in words):
                 shown.append((code, cells))
-        self.table.set_rows([code for code, _ in shown], [cells for _, cells in shown])
-        with_email = sum(1 for _, cells, _ in self.rows if cells[3])
+        self.table.set_rows([code for code, _cells in shown], [cells for _code, cells in shown])
+        with_email = sum(1 for _code, cells, _status in self.rows if cells[3])
         self.query_one("#count", Static).update(
-            f"{len(shown)} of {len(self.rows)} municipalities · {with_email} have a contact e-mail"
+            _("{shown} of {total} municipalities · {with_email} have a contact e-mail").format(
+                shown=len(shown), total=len(self.rows), with_email=with_email
+            )
         )
 
     @on(Input.Submitted, "#filter")

@@ -5,25 +5,26 @@ from __future__ import annotations
 from textual.app import ComposeResult
 
 from kommunestyre.formats import short_date
+from kommunestyre.i18n import N_, _
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import BaseScreen
 from kommunestyre.tui.widgets.plain import Plain
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
-    Column("when", "When", 16),
-    Column("user", "Who", 12),
-    Column("action", "What", 10),
-    Column("summary", "Summary"),
+    Column("when", N_("When"), 16),
+    Column("user", N_("Who"), 12),
+    Column("action", N_("What"), 10),
+    Column("summary", N_("Summary")),
 ]
 
 
 class HistoryScreen(BaseScreen):
     MODE = "history"
-    PURPOSE = "Every change ever saved, newest first: when, by which user account, and what."
+    PURPOSE = N_("Every change ever saved, newest first: when, by which user account, and what.")
 
     def compose_body(self) -> ComposeResult:
-        yield Plain("History, newest first", classes="screen-title")
+        yield Plain(_("History, newest first"), classes="screen-title")
         yield VirtualTable(COLUMNS, id="history")
 
     def show(self, snapshot: Snapshot) -> None:

@@ -8,18 +8,19 @@ from textual.widgets import DataTable
 
 from kommunestyre.domain.model import Register, Status
 from kommunestyre.domain.municipalities import by_code
+from kommunestyre.i18n import N_, _
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
 from kommunestyre.tui.widgets.plain import Plain, PlainTable
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
-    Column("name", "Name"),
-    Column("title", "Title", hide_below=100),
-    Column("municipality", "Municipality", 15),
-    Column("cohort", "Hold", 4, align_right=True),
-    Column("email", "E-mail"),
-    Column("phone", "Phone", 11, hide_below=90),
+    Column("name", N_("Name")),
+    Column("title", N_("Title"), hide_below=100),
+    Column("municipality", N_("Municipality"), 15),
+    Column("cohort", N_("Hold"), 4, align_right=True),
+    Column("email", N_("E-mail")),
+    Column("phone", N_("Phone"), 11, hide_below=90),
 ]
 
 
@@ -37,19 +38,19 @@ def network_members(register: Register) -> dict[str, list]:
 
 class NetworksScreen(BaseScreen):
     MODE = "networks"
-    PURPOSE = (
+    PURPOSE = N_(
         "The networks: the admitted directors of each professional field across all cohorts, "
         "with a count per field and cohort. Directors with combined portfolios appear in every "
         "network they belong to."
     )
     LIST_KIND = "networks"
     BINDINGS = [
-        Binding("slash", "focus_list", "Members", key_display="/", id="networks.list"),
+        Binding("slash", "focus_list", N_("Members"), key_display="/", id="networks.list"),
         LIST_BINDING,
     ]
 
     def compose_body(self) -> ComposeResult:
-        yield Plain("Admitted participants per field and cohort", classes="screen-title")
+        yield Plain(_("Admitted participants per field and cohort"), classes="screen-title")
         yield PlainTable(id="network-counts", cursor_type="row", zebra_stripes=True)
         yield VirtualTable(COLUMNS, id="network-members")
 
@@ -62,7 +63,9 @@ class NetworksScreen(BaseScreen):
         members = network_members(register)
         counts = self.query_one("#network-counts", DataTable)
         counts.clear(columns=True)
-        counts.add_columns("Field", *(f"Hold {n}" for n in numbers), "All")
+        counts.add_columns(
+            _("Field"), *(_("Hold {number}").format(number=n) for n in numbers), _("All")
+        )
         for f in register.programme.fields:
             people = members.get(f.key, [])
             per_cohort = [sum(1 for p in people if p.cohort == n) for n in numbers]

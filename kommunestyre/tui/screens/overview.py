@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from kommunestyre.domain.capacity import delegations
 from kommunestyre.domain.municipalities import by_code
+from kommunestyre.i18n import N_, _
 from kommunestyre.services import headcount
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import BaseScreen
@@ -19,7 +20,7 @@ from kommunestyre.tui.widgets.plain import Plain
 
 class OverviewScreen(BaseScreen):
     MODE = "overview"
-    PURPOSE = (
+    PURPOSE = N_(
         "The headcount at a glance: each cohort's dates, places, directorates against the "
         "maximum (the minimum marked ┃), participants against the cap, the waiting list, "
         "and warnings. Select a cohort and press enter to open it."
@@ -28,12 +29,12 @@ class OverviewScreen(BaseScreen):
         Binding(
             "a",
             "app.add_directorate",
-            "Add directorate",
+            N_("Add directorate"),
             id="overview.add",
-            tooltip="Register a municipality's directorate",
+            tooltip=N_("Register a municipality's directorate"),
         ),
-        Binding("right,l", "app.focus_next", "Next cohort", show=False),
-        Binding("left,h", "app.focus_previous", "Previous cohort", show=False),
+        Binding("right,l", "app.focus_next", N_("Next cohort"), show=False),
+        Binding("left,h", "app.focus_previous", N_("Previous cohort"), show=False),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -57,11 +58,22 @@ class OverviewScreen(BaseScreen):
             panel.show(row, snapshot.now, names)
         total = headcount.totals(rows)
         self.query_one("#totals", Static).update(
-            f"All cohorts: {total.directorates}/{total.max_directorates} directorates · "
-            f"{total.participants}/{total.max_participants} participants · "
-            f"{total.free_seats} free seats · {total.offered} offered · "
-            f"waiting {total.waitlisted_directorates} dir. / "
-            f"{total.waitlisted_participants} people · {total.cohorts_at_risk} at risk"
+            _(
+                "All cohorts: {directorates}/{max_directorates} directorates · "
+                "{participants}/{max_participants} participants · {free} free seats · "
+                "{offered} offered · waiting {waiting_directorates} dir. / "
+                "{waiting_people} people · {at_risk} at risk"
+            ).format(
+                directorates=total.directorates,
+                max_directorates=total.max_directorates,
+                participants=total.participants,
+                max_participants=total.max_participants,
+                free=total.free_seats,
+                offered=total.offered,
+                waiting_directorates=total.waitlisted_directorates,
+                waiting_people=total.waitlisted_participants,
+                at_risk=total.cohorts_at_risk,
+            )
         )
 
     @on(CohortPanel.Opened)

@@ -15,11 +15,13 @@ from kommunestyre.domain.pricing import (
     unit_price,
 )
 from kommunestyre.formats import money, percent
+from kommunestyre.i18n import N_, _
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
 from kommunestyre.tui.widgets.plain import Plain, PlainTable
 
-AMOUNT_COLUMNS = ("Seats", "Late canc.", "Excl. VAT", "VAT", "Incl. VAT")
+#: The amounts' column headers (shown through _()).
+AMOUNT_COLUMNS = (N_("Seats"), N_("Late canc."), N_("Excl. VAT"), N_("VAT"), N_("Incl. VAT"))
 
 
 def _amounts(bill: Bill) -> tuple[str, ...]:
@@ -36,7 +38,7 @@ class PricingScreen(BaseScreen):
     LIST_KIND = "invoices"
     BINDINGS = [LIST_BINDING]
     MODE = "pricing"
-    PURPOSE = (
+    PURPOSE = N_(
         "The invoice basis: taken seats plus cancellations made after the deadline, at the "
         "programme's price, per cohort and per municipality in each cohort, with the "
         "programme's totals. Offered seats are billed once they are accepted."
@@ -48,9 +50,10 @@ class PricingScreen(BaseScreen):
         yield PlainTable(id="municipality-prices", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.query_one("#cohort-prices", DataTable).add_columns("Cohort", *AMOUNT_COLUMNS)
+        amounts = [_(label) for label in AMOUNT_COLUMNS]
+        self.query_one("#cohort-prices", DataTable).add_columns(_("Cohort"), *amounts)
         self.query_one("#municipality-prices", DataTable).add_columns(
-            "Municipality", "Hold", "EAN", "Reference", *AMOUNT_COLUMNS
+            _("Municipality"), _("Hold"), _("EAN"), _("Reference"), *amounts
         )
 
     def show(self, snapshot: Snapshot) -> None:
@@ -58,19 +61,25 @@ class PricingScreen(BaseScreen):
         programme = register.programme
         unit = unit_price(programme)
         self.query_one("#price-line", Static).update(
-            f"Price per participant {money(unit.excl_vat, decimals=False)} excl. VAT · "
-            f"VAT {percent(programme.vat_rate)} {money(unit.vat)} · "
-            f"{money(unit.incl_vat)} incl. VAT"
+            _(
+                "Price per participant {price} excl. VAT · VAT {rate} {vat} · {total} incl. VAT"
+            ).format(
+                price=money(unit.excl_vat, decimals=False),
+                rate=percent(programme.vat_rate),
+                vat=money(unit.vat),
+                total=money(unit.incl_vat),
+            )
         )
         cohorts = self.query_one("#cohort-prices", DataTable)
         cohorts.clear()
         for cohort in programme.cohorts:
             cohorts.add_row(
-                f"Hold {cohort.number}", *_amounts(cohort_bill(register, cohort.number))
+                _("Hold {number}").format(number=cohort.number),
+                *_amounts(cohort_bill(register, cohort.number)),
             )
         total = programme_bill(register)
         cohorts.add_row(
-            Text("Programme", style="bold"),
+            Text(_("Programme"), style="bold"),
             *(Text(cell, style="bold") for cell in _amounts(total)),
             key="total",
         )

@@ -17,28 +17,30 @@ from kommunestyre.domain.model import Participant, Register, Status
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.domain.rules import ERASED_NAME
 from kommunestyre.formats import short_date
+from kommunestyre.i18n import N_, NP_, _, ngettext
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
 from kommunestyre.tui.widgets.plain import Plain, plain
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
-    Column("name", "Name"),
-    Column("title", "Title", hide_below=100),
-    Column("field", "Field", 18),
-    Column("municipality", "Municipality", 15),
-    Column("cohort", "Hold", 4, align_right=True),
-    Column("status", "Status", 13),
-    Column("email", "E-mail", hide_below=90),
+    Column("name", N_("Name")),
+    Column("title", N_("Title"), hide_below=100),
+    Column("field", N_("Field"), 18),
+    Column("municipality", N_("Municipality"), 15),
+    Column("cohort", N_("Hold"), 4, align_right=True),
+    Column("status", N_("Status"), 13),
+    Column("email", N_("E-mail"), hide_below=90),
 ]
+#: (label, value) of the status filter; the labels are shown through _().
 STATUS_OPTIONS = [
-    ("All statuses", ""),
-    ("Active (seat, offer or queue)", "active"),
-    ("Admitted", Status.ADMITTED.value),
-    ("Seat offered", Status.OFFERED.value),
-    ("Waiting list", Status.WAITLISTED.value),
-    ("Cancelled", Status.CANCELLED.value),
-    ("Substituted", Status.SUBSTITUTED.value),
+    (N_("All statuses"), ""),
+    (N_("Active (seat, offer or queue)"), "active"),
+    (N_("Admitted"), Status.ADMITTED.value),
+    (N_("Seat offered"), Status.OFFERED.value),
+    (N_("Waiting list"), Status.WAITLISTED.value),
+    (N_("Cancelled"), Status.CANCELLED.value),
+    (N_("Substituted"), Status.SUBSTITUTED.value),
 ]
 
 
@@ -58,12 +60,13 @@ class Row:
 
 def _status_text(participant: Participant, places: dict[int, int]) -> str:
     if participant.status is Status.WAITLISTED:
-        return f"waiting #{places.get(participant.id, 0)}"
+        return _("waiting #{place}").format(place=places.get(participant.id, 0))
     if participant.status is Status.OFFERED and participant.offered_until is not None:
-        return f"offered {participant.offered_until:%d.%m}"
+        day = f"{participant.offered_until:%d.%m}"  # day and month: the same in both languages
+        return _("offered {day}").format(day=day)
     if participant.status is Status.CANCELLED and participant.billable_cancellation:
-        return "cancelled, billed"
-    return participant.status.value
+        return _("cancelled, billed")
+    return participant.status.label
 
 
 def build_rows(register: Register) -> list[Row]:
@@ -131,90 +134,96 @@ def matches_text(rows: list[Row], terms: list[str]) -> list[Row]:
 
 class RegisterScreen(BaseScreen):
     MODE = "register"
-    PURPOSE = (
+    PURPOSE = N_(
         "Every participant in one table. Type to filter by name, municipality or e-mail; "
         "narrow by cohort, field and status; click a column header (or press o) to sort. "
         "Act on the selected row with the keys below."
     )
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", key_display="/", id="register.filter"),
+        Binding("slash", "focus_filter", N_("Filter"), key_display="/", id="register.filter"),
         Binding(
-            "e", "edit", "Edit", id="register.edit", tooltip="Correct the participant's details"
+            "e",
+            "edit",
+            N_("Edit"),
+            id="register.edit",
+            tooltip=N_("Correct the participant's details"),
         ),
         Binding(
             "m",
             "move",
-            "Move",
+            N_("Move"),
             id="register.move",
-            tooltip="Move the participant to another cohort",
+            tooltip=N_("Move the participant to another cohort"),
         ),
         Binding(
             "c",
             "cancel",
-            "Cancel",
+            NP_("register.cancel", "Cancel"),  # a registration, not a form: "Afmeld"
             id="register.cancel",
-            tooltip="Cancel (says whether it is free or binding)",
+            tooltip=N_("Cancel (says whether it is free or binding)"),
         ),
         Binding(
             "s",
             "substitute",
-            "Substitute",
+            N_("Substitute"),
             id="register.substitute",
-            tooltip="A named substitute takes over the seat",
+            tooltip=N_("A named substitute takes over the seat"),
         ),
         Binding(
             "r",
             "reinstate",
-            "Reinstate",
+            N_("Reinstate"),
             id="register.reinstate",
-            tooltip="Undo a cancellation: the seat back if there is room, else the waiting list",
+            tooltip=N_(
+                "Undo a cancellation: the seat back if there is room, else the waiting list"
+            ),
         ),
         Binding(
             "y",
             "accept_offer",
-            "Accept offer",
+            N_("Accept offer"),
             id="register.accept",
-            tooltip="The person takes up their seat offer (binding)",
+            tooltip=N_("The person takes up their seat offer (binding)"),
         ),
         Binding(
             "d",
             "decline_offer",
-            "Decline offer",
+            N_("Decline offer"),
             id="register.decline",
-            tooltip="The person declines their seat offer (free); it goes to the next",
+            tooltip=N_("The person declines their seat offer (free); it goes to the next"),
         ),
         Binding(
             "p",
             "promote",
-            "Promote",
+            N_("Promote"),
             id="register.promote",
-            tooltip="Admit from the waiting list if there is room",
+            tooltip=N_("Admit from the waiting list if there is room"),
         ),
         Binding(
             "delete",
             "erase",
-            "Erase",
+            N_("Erase"),
             key_display="del",
             id="register.erase",
-            tooltip="GDPR erasure: remove the person for good",
+            tooltip=N_("GDPR erasure: remove the person for good"),
         ),
-        Binding("a", "app.add_directorate", "Add directorate", id="register.add"),
+        Binding("a", "app.add_directorate", N_("Add directorate"), id="register.add"),
         Binding(
             "i",
             "import_sheet",
-            "Import",
+            N_("Import"),
             id="register.import",
-            tooltip="Import registrations from a CSV or XLSX sheet",
+            tooltip=N_("Import registrations from a CSV or XLSX sheet"),
         ),
         LIST_BINDING,
         Binding(
             "o",
             "sort_next",
-            "Sort",
+            N_("Sort"),
             id="register.sort",
-            tooltip="Sort by the next column",
+            tooltip=N_("Sort by the next column"),
         ),
-        Binding("escape", "focus_table", "Table", show=False),
+        Binding("escape", "focus_table", N_("Table"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -228,16 +237,28 @@ class RegisterScreen(BaseScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filters"):
             yield Input(
-                placeholder="Filter: name, municipality or e-mail", id="filter", compact=True
+                placeholder=_("Filter: name, municipality or e-mail"), id="filter", compact=True
             )
             yield Select(
-                [("All cohorts", 0)], value=0, allow_blank=False, id="filter-cohort", compact=True
+                [(_("All cohorts"), 0)],
+                value=0,
+                allow_blank=False,
+                id="filter-cohort",
+                compact=True,
             )
             yield Select(
-                [("All fields", "")], value="", allow_blank=False, id="filter-field", compact=True
+                [(_("All fields"), "")],
+                value="",
+                allow_blank=False,
+                id="filter-field",
+                compact=True,
             )
             yield Select(
-                STATUS_OPTIONS, value="", allow_blank=False, id="filter-status", compact=True
+                [(_(label), value) for label, value in STATUS_OPTIONS],
+                value="",
+                allow_blank=False,
+                id="filter-status",
+                compact=True,
             )
         yield VirtualTable(COLUMNS, id="participants")
         yield Plain(id="count", classes="status-line")
@@ -246,10 +267,16 @@ class RegisterScreen(BaseScreen):
     def on_mount(self) -> None:
         programme = self.kapp.snapshot.register.programme
         self.query_one("#filter-cohort", Select).set_options(
-            [("All cohorts", 0), *((f"Hold {c.number}", c.number) for c in programme.cohorts)]
+            [
+                (_("All cohorts"), 0),
+                *(
+                    (_("Hold {number}").format(number=c.number), c.number)
+                    for c in programme.cohorts
+                ),
+            ]
         )
         self.query_one("#filter-field", Select).set_options(
-            [("All fields", ""), *((plain(f.label), f.key) for f in programme.fields)]
+            [(_("All fields"), ""), *((plain(f.label), f.key) for f in programme.fields)]
         )
         self.query_one(VirtualTable).focus()
 
@@ -285,8 +312,11 @@ class RegisterScreen(BaseScreen):
         self.shown_rows = matches_text(pool, query.split())
         self._last_query = query
         self.table.set_rows([r.id for r in self.shown_rows], [r.cells for r in self.shown_rows])
+        total = len(self.all_rows)
         self.query_one("#count", Static).update(
-            f"{len(self.shown_rows)} of {len(self.all_rows)} participants"
+            ngettext(
+                "{shown} of {total} participant", "{shown} of {total} participants", total
+            ).format(shown=len(self.shown_rows), total=total)
         )
 
     def _sort(self) -> None:
@@ -315,7 +345,7 @@ class RegisterScreen(BaseScreen):
         self._base = None
         self.apply_filter()
         label = next(c.label for c in COLUMNS if c.key == self.table.sort_column)
-        self.notify(f"Sorted by {label.lower()}", timeout=2)
+        self.notify(_("Sorted by {column}").format(column=_(label).lower()), timeout=2)
 
     @on(Input.Submitted, "#filter")
     def action_focus_table(self) -> None:
@@ -342,24 +372,27 @@ class RegisterScreen(BaseScreen):
         d = p.details
         extra = ", ".join(register.programme.field_label(f) for f in d.extra_fields)
         facts = [
-            f"Phone {d.phone or '—'}",
-            f"diet/access: {d.needs or '—'}",
-            f"registered {short_date(p.registered_at.date())}",
+            _("Phone {phone}").format(phone=d.phone or "—"),
+            _("diet/access: {needs}").format(needs=d.needs or "—"),
+            _("registered {date}").format(date=short_date(p.registered_at.date())),
         ]
         if extra:
-            facts.append(f"also in: {extra}")
+            facts.append(_("also in: {fields}").format(fields=extra))
         if p.replaces:
             original = register.participants.get(p.replaces)
-            facts.append(f"substitute for {original.name if original else 'an erased person'}")
+            name = original.name if original else _("an erased person")
+            facts.append(_("substitute for {name}").format(name=name))
         if p.replaced_by:
             replacement = register.participants.get(p.replaced_by)
-            facts.append(f"replaced by {replacement.name if replacement else '—'}")
+            name = replacement.name if replacement else "—"
+            facts.append(_("replaced by {name}").format(name=name))
         if d.notes:
-            facts.append(f"note: {d.notes}")
+            facts.append(_("note: {notes}").format(notes=d.notes))
         if p.status is Status.OFFERED and p.offered_until is not None:
-            facts.insert(0, f"seat offer: answer by {short_date(p.offered_until.date())} (y / d)")
+            answer_by = short_date(p.offered_until.date())
+            facts.insert(0, _("seat offer: answer by {date} (y / d)").format(date=answer_by))
         elif p.status is Status.CANCELLED and p.details.name != ERASED_NAME:
-            facts.insert(0, "cancelled: r reinstates")
+            facts.insert(0, _("cancelled: r reinstates"))
         detail.update(Text.assemble((d.name, "bold"), " · " + " · ".join(facts)))
 
     @on(VirtualTable.RowSelected)

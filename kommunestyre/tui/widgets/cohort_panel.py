@@ -11,9 +11,23 @@ from textual.widgets import Static
 
 from kommunestyre.domain.capacity import Headcount
 from kommunestyre.formats import short_date, short_range
+from kommunestyre.i18n import _, ngettext, pgettext
 from kommunestyre.services.headcount import warnings
 from kommunestyre.tui.widgets.capacity_bar import CapacityBar
 from kommunestyre.tui.widgets.plain import Plain
+
+
+def queue_text(free: int, offered: int, waiting_directorates: int, waiting_people: int) -> str:
+    """``Free 0 · offered 1 · waiting 2 dir. / 7 people``"""
+    parts = [_("Free {free}").format(free=free)]
+    if offered:
+        parts.append(_("offered {offered}").format(offered=offered))
+    parts.append(
+        _("waiting {directorates} dir. / {people} people").format(
+            directorates=waiting_directorates, people=waiting_people
+        )
+    )
+    return " · ".join(parts)
 
 
 class CohortPanel(Vertical, can_focus=True):
@@ -30,37 +44,53 @@ class CohortPanel(Vertical, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Plain(classes="schedule")
-        yield CapacityBar("Dir.", id="dir-bar")
-        yield CapacityBar("People", id="people-bar")
+        # at most 7 characters: the bars line up after them
+        yield CapacityBar(pgettext("capacity bar", "Dir."), id="dir-bar")
+        yield CapacityBar(pgettext("capacity bar", "People"), id="people-bar")
         yield Plain(classes="queue")
         yield Plain(classes="warnings")
         yield Plain(classes="names")
 
     def show(self, row: Headcount, now: datetime, municipalities: list[str]) -> None:
         cohort, count = row.cohort, row.count
-        self.border_title = f"Hold {cohort.number} · {row.status.value}"
+        hold = _("Hold {number}").format(number=cohort.number)
+        self.border_title = f"{hold} · {row.status.label}"
         self.set_class(row.at_risk or row.over_cap, "-warning")
         self.set_class(row.status.value == "full", "-full")
         days = (cohort.registration_deadline - now.date()).days
         deadline = short_date(cohort.registration_deadline)
-        when = f"in {days} days" if days >= 0 else "passed"
+        when = (
+            ngettext("in {days} day", "in {days} days", days).format(days=days)
+            if days >= 0
+            else _("passed")
+        )
+        seminar = short_range(cohort.seminar.start.date(), cohort.seminar.end.date())
         self.query_one(".schedule", Static).update(
-            f"12-12  {short_range(cohort.seminar.start.date(), cohort.seminar.end.date())}"
-            f"  {cohort.seminar.venue.town}\n"
-            f"Follow-up {short_date(cohort.followup.start.date())}  {cohort.followup.venue.town}\n"
-            f"Deadline {deadline} ({when})"
+            "\n".join(
+                (
+                    f"12-12  {seminar}  {cohort.seminar.venue.town}",
+                    _("Follow-up {date}  {town}").format(
+                        date=short_date(cohort.followup.start.date()),
+                        town=cohort.followup.venue.town,
+                    ),
+                    _("Deadline {date} ({when})").format(date=deadline, when=when),
+                )
+            )
         )
         self.query_one("#dir-bar", CapacityBar).set_values(
             count.directorates, cohort.max_directorates, cohort.min_directorates
         )
         self.query_one("#people-bar", CapacityBar).set_values(count.held, cohort.max_participants)
-        offered = f" · offered {count.offered}" if count.offered else ""
         self.query_one(".queue", Static).update(
-            f"Free {row.free_seats}{offered} · waiting {count.waitlisted_directorates} dir."
-            f" / {count.waitlisted_participants} people"
+            queue_text(
+                row.free_seats,
+                count.offered,
+                count.waitlisted_directorates,
+                count.waitlisted_participants,
+            )
         )
         self.query_one(".warnings", Static).update("\n".join(f"⚠ {w}" for w in warnings(row)))
-        names = ", ".join(municipalities) if municipalities else "No directorates yet."
+        names = ", ".join(municipalities) if municipalities else _("No directorates yet.")
         self.query_one(".names", Static).update(names)
 
     def on_click(self) -> None:

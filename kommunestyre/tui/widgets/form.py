@@ -45,7 +45,7 @@ class FormField(Vertical):
     FormField Input { width: 1fr; }
     FormField > .error { color: $error; display: none; padding-left: 16; }
     FormField.-invalid > .error { display: block; }
-    """
+    """  # not translated: CSS
 
     def __init__(
         self,
@@ -120,7 +120,7 @@ class SelectField(Horizontal):
     SelectField { height: 1; }
     SelectField Label { width: 16; color: $text-muted; }
     SelectField Select { width: 1fr; }
-    """
+    """  # not translated: CSS
 
     def __init__(
         self, label: str, name: str, options: Iterable[tuple[str | Text, object]], value: object

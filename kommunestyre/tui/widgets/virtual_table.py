@@ -22,13 +22,14 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from kommunestyre.i18n import N_, _
 from kommunestyre.tui.widgets.plain import printable
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     key: str
-    label: str
+    label: str  # English, marked N_(): the header shows it through _()
     width: int | None = None  # None: share the remaining width
     align_right: bool = False
     hide_below: int = 0  # a table narrower than this leaves the column out
@@ -38,13 +39,13 @@ class VirtualTable(ScrollView, can_focus=True):
     """Rows of text with a header, a cursor, and click-to-sort headers."""
 
     BINDINGS = [
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("up", "cursor(-1)", N_("Up"), show=False),
+        Binding("down", "cursor(1)", N_("Down"), show=False),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False),
+        Binding("home", "jump(0)", N_("First"), show=False),
+        Binding("end", "jump(-1)", N_("Last"), show=False),
+        Binding("enter", "select", N_("Open"), show=False),
     ]
 
     COMPONENT_CLASSES = {
@@ -196,7 +197,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if offset is None:
             return
         if offset.y == 0:
-            for _, column, start, width in self._layout():
+            for _index, column, start, width in self._layout():
                 if start <= offset.x < start + width:
                     self.post_message(self.HeaderClicked(self, column.key))
             return
@@ -224,7 +225,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _line(self, cells: Sequence[str], style: Style) -> Strip:
         segments = []
-        for index, column, _, width in self._layout():
+        for index, column, _start, width in self._layout():
             text = printable(cells[index]).replace("\n", " ") if index < len(cells) else ""
             if cell_len(text) > width:
                 text = set_cell_size(text, width - 1) + "…"
@@ -239,7 +240,7 @@ class VirtualTable(ScrollView, can_focus=True):
             mark = ""
             if column.key == self.sort_column:
                 mark = " ▼" if self.sort_reverse else " ▲"
-            cells.append(column.label + mark)
+            cells.append(_(column.label) + mark)
         return cells
 
     def render_line(self, y: int) -> Strip:
