@@ -147,8 +147,7 @@ PENDING = {
 INTERFACE = sorted(
     p
     for p in PACKAGE.rglob("*.py")
-    if str(p.relative_to(ROOT)) not in NOT_INTERFACE
-    and str(p.relative_to(PACKAGE)) not in PENDING
+    if str(p.relative_to(ROOT)) not in NOT_INTERFACE and str(p.relative_to(PACKAGE)) not in PENDING
 )
 
 
