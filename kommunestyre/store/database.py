@@ -87,6 +87,11 @@ def _meta(path: Path, tables: Tables) -> dict[str, Any]:
     meta = tables.get(META_TABLE, {}).get(META_ID)
     if not isinstance(meta, dict) or type(meta.get("schema_version")) is not int:
         raise CorruptDatabase(f"{path} is not a kommunestyre database (no schema version)")
+    if type(meta.get("generation", 0)) is not int:
+        raise CorruptDatabase(
+            f"{path}: meta.generation is {meta['generation']!r}, not a whole number; it was "
+            "left untouched"
+        )
     return meta
 
 
@@ -144,6 +149,7 @@ class Database:
 
     @staticmethod
     def generation(tables: Tables) -> int:
+        """The write counter (checked to be a whole number when the file was read)."""
         return int(tables[META_TABLE][META_ID].get("generation", 0))
 
     @contextmanager
@@ -237,7 +243,7 @@ class Database:
             data = storage.data
             if storage.dirty or migrated:
                 meta = data[META_TABLE][META_ID]
-                meta["generation"] = int(meta.get("generation", 0)) + 1
+                meta["generation"] = self.generation(data) + 1
                 meta["writer"] = f"kommunestyre {__version__}"
                 if next(iter(data)) != META_TABLE:  # files from before the meta-first order
                     data = _meta_first(data)

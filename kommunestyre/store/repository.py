@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from tinydb import TinyDB
 from tinydb.table import Document
@@ -139,7 +139,10 @@ class _RecordMemo:
                 values = hit[1]
                 obj = build(*values)
             else:
-                obj = decode(doc)
+                try:
+                    obj = decode(doc)
+                except _DECODE_ERRORS as error:
+                    raise _Unreadable(f"{table} {key}", error) from None
                 values = state(obj)
             objects[int(key)] = obj
             states[int(key)] = values
@@ -162,7 +165,7 @@ class Change:
         self._raw: dict[str, dict[str, Any]] = {name: tables.get(name, {}) for name in _TABLES}
         self._settings: dict[str, Any] = dict(tables["programme"][str(SETTINGS_ID)])
         self._counters: dict[str, Any] = dict(tables["counters"][str(SETTINGS_ID)])
-        with gc_paused():
+        with gc_paused(), unreadable_is_corrupt(where):
             directorates, directorate_states = memo.rebuild(
                 "directorates", self._raw["directorates"], codec.decode_directorate,
                 codec.directorate_state, Directorate,
@@ -171,17 +174,13 @@ class Change:
                 "participants", self._raw["participants"], codec.decode_participant,
                 codec.participant_state, Participant,
             )  # fmt: skip
-            cohorts = [codec.decode_cohort(doc) for doc in self._raw["cohorts"].values()]
-            contacts = {int(k): codec.decode_contact(d) for k, d in self._raw["contacts"].items()}
-        self.register = Register(
-            programme=codec.decode_programme(self._settings, cohorts),
-            directorates=directorates,
-            participants=participants,
-            contacts=contacts,
-            next_directorate_id=self._counters["directorate"],
-            next_participant_id=self._counters["participant"],
-            next_seq=self._counters["seq"],
-        )
+            self.register = Register(
+                programme=_decode_programme(self._settings, self._raw["cohorts"]),
+                directorates=directorates,
+                participants=participants,
+                contacts=_records("contacts", self._raw["contacts"], codec.decode_contact),
+                **_counters(self._counters),
+            )
         _check_whole(where, self.register)
         self._states = {"directorates": directorate_states, "participants": participant_states}
         self._history: list[dict[str, Any]] = []
@@ -347,32 +346,80 @@ def _check_whole(where: object, register: Register) -> None:
         )
 
 
+T = TypeVar("T")
+
+
+class _Unreadable(Exception):
+    """A record that could not be decoded, and which one it is."""
+
+    def __init__(self, where: str, error: Exception) -> None:
+        super().__init__(where)
+        self.where, self.error = where, error
+
+
+_DECODE_ERRORS = (KeyError, ValueError, TypeError, AttributeError, IndexError)
+
+
+def _records(table: str, docs: Any, decode: Callable[[Any], T]) -> dict[int, T]:
+    """Every record of ``table`` decoded; one that cannot be is named ("participants 17")."""
+    decoded: dict[int, T] = {}
+    for key, doc in docs.items():
+        try:
+            decoded[int(key)] = decode(doc)
+        except _DECODE_ERRORS as error:
+            raise _Unreadable(f"{table} {key}", error) from None
+    return decoded
+
+
+def _whole_number(where: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Unreadable(where, TypeError(f"{value!r} is not a whole number"))
+    return value
+
+
+def _decode_programme(settings: dict[str, Any], raw_cohorts: Any) -> Programme:
+    cohorts = list(_records("cohorts", raw_cohorts, codec.decode_cohort).values())
+    for cohort in cohorts:
+        for name in ("number", "min_directorates", "max_directorates", "max_participants"):
+            _whole_number(f"cohorts {cohort.number!r} {name}", getattr(cohort, name))
+    try:
+        return codec.decode_programme(settings, cohorts)
+    except _DECODE_ERRORS as error:
+        raise _Unreadable("programme", error) from None
+
+
+def _counters(counters: dict[str, Any]) -> dict[str, int]:
+    """The register's counters, each a whole number."""
+    return {
+        "next_directorate_id": _whole_number("counters directorate", counters["directorate"]),
+        "next_participant_id": _whole_number("counters participant", counters["participant"]),
+        "next_seq": _whole_number("counters seq", counters["seq"]),
+    }
+
+
 def _decode_register(tables: Tables) -> Register:
-    cohorts = [codec.decode_cohort(doc) for doc in tables["cohorts"].values()]
-    contacts = {int(k): codec.decode_contact(d) for k, d in tables["contacts"].items()}
-    counters = tables["counters"][str(SETTINGS_ID)]
     return Register(
-        programme=codec.decode_programme(tables["programme"][str(SETTINGS_ID)], cohorts),
-        directorates={
-            int(k): codec.decode_directorate(d) for k, d in tables["directorates"].items()
-        },
-        participants={
-            int(k): codec.decode_participant(d) for k, d in tables["participants"].items()
-        },
-        contacts=contacts,
-        next_directorate_id=counters["directorate"],
-        next_participant_id=counters["participant"],
-        next_seq=counters["seq"],
+        programme=_decode_programme(tables["programme"][str(SETTINGS_ID)], tables["cohorts"]),
+        directorates=_records("directorates", tables["directorates"], codec.decode_directorate),
+        participants=_records("participants", tables["participants"], codec.decode_participant),
+        contacts=_records("contacts", tables["contacts"], codec.decode_contact),
+        **_counters(tables["counters"][str(SETTINGS_ID)]),
     )
 
 
 @contextmanager
 def unreadable_is_corrupt(path: Any) -> Iterator[None]:
-    """Valid JSON with records that make no sense (a hand edit, another program) is damage too."""
+    """Valid JSON with records that make no sense (a hand edit, another program) is damage too;
+    the record is named where it is known."""
     try:
         yield
-    except (KeyError, ValueError, TypeError, AttributeError, IndexError) as error:
+    except (_Unreadable, *_DECODE_ERRORS) as caught:
+        where, error = (
+            (caught.where, caught.error) if isinstance(caught, _Unreadable) else ("", caught)
+        )
         detail = _("missing {key}").format(key=error) if isinstance(error, KeyError) else str(error)
+        if where:
+            detail = f"{where}: {detail}"
         raise CorruptDatabase(
             _(
                 "{file} holds records kommunestyre cannot read ({detail}); it was left untouched"

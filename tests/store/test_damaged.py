@@ -46,7 +46,27 @@ def bad_municipality(data: dict[str, Any]) -> None:
     first(data["directorates"])["municipality_code"] = 9999
 
 
+def counter_text(data: dict[str, Any]) -> None:
+    data["counters"]["1"]["participant"] = "x"
+
+
+def cap_text(data: dict[str, Any]) -> None:
+    first(data["cohorts"])["max_participants"] = "30"
+
+
+def generation_text(data: dict[str, Any]) -> None:
+    data["meta"]["1"]["generation"] = "x"
+
+
+def unknown_status(data: dict[str, Any]) -> None:
+    first(data["participants"])["status"] = "bogus"
+
+
 DAMAGE: dict[str, tuple[Edit, str]] = {
+    "counter a text": (counter_text, "counters participant: 'x' is not a whole number"),
+    "cap a text": (cap_text, "cohorts 1 max_participants: '30' is not a whole number"),
+    "generation a text": (generation_text, "meta.generation is 'x', not a whole number"),
+    "unknown status": (unknown_status, "participants 1:"),
     "participant without directorate": (orphan, "its directorate 999 does not exist"),
     "no cohorts": (no_cohorts, "the programme has no cohorts"),
     "e-mail null": (null_email, "email is not a text"),
