@@ -7,6 +7,7 @@ meantime is refused with a ConflictError instead of being overwritten.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,9 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kommunestyre.domain import rules
+from kommunestyre.domain import changes, rules
 from kommunestyre.domain.capacity import open_offers
 from kommunestyre.domain.model import (
+    Cohort,
     InvoiceDetails,
     Meeting,
     MunicipalityContact,
@@ -200,6 +202,32 @@ def _promoted_ids(outcome: rules.Outcome) -> list[int]:
     return [pid for promotion in outcome.promotions for pid in promotion.participant_ids]
 
 
+def _invoice_key(directorate_id: int) -> str:
+    return f"invoice:{directorate_id}"  # not translated: a key in the history entry
+
+
+def _contact_key(code: int) -> str:
+    return f"contact:{code}"  # not translated: a key in the history entry
+
+
+def _contact_data(register: Register) -> dict[str, tuple[str, str]]:
+    """The name and address of every invoice contact and municipality contact, by the key the
+    history entries about them carry."""
+    data = {
+        _invoice_key(d.id): (d.invoice.contact_name, d.invoice.contact_email)
+        for d in register.directorates.values()
+    }
+    for code, contact in register.contacts.items():
+        data[_contact_key(code)] = (contact.name, contact.email)
+    return data
+
+
+def _copy_cohort(cohort: Cohort) -> Cohort:
+    """The cohort's settings as they are now (a rule replaces its meetings and lists; it does
+    not change them in place)."""
+    return dataclasses.replace(cohort, speakers=list(cohort.speakers), themes=list(cohort.themes))
+
+
 class Registry:
     """Use cases on one repository."""
 
@@ -282,16 +310,24 @@ class Registry:
         with self._change() as change:
             change.expect("participant", participant_id, rev)
             clean = validate_participant(details, self._fields(change))
+            before = change.register.participant(participant_id).details
             outcome = rules.edit_participant(change.register, participant_id, clean)
-            change.log("edit", outcome.summary, participants=[participant_id])
+            what = changes.participant_changes(change.register.programme, before, clean)
+            change.log("edit", changes.entry(outcome.summary, what), participants=[participant_id])
         return _result(outcome, participant_id)
 
     def edit_invoice(self, directorate_id: int, rev: int, invoice: InvoiceDetails) -> Result:
         clean = validate_invoice(invoice)
         with self._change() as change:
             change.expect("directorate", directorate_id, rev)
+            before = change.register.directorate(directorate_id).invoice
             outcome = rules.edit_invoice(change.register, directorate_id, clean)
-            change.log("invoice", outcome.summary, directorates=[directorate_id])
+            change.log(
+                "invoice",
+                changes.entry(outcome.summary, changes.invoice_changes(before, clean)),
+                directorates=[directorate_id],
+                about=[_invoice_key(directorate_id)],
+            )
         return _result(outcome, directorate_id)
 
     # -- moves, cancellations, substitutions, offers, reinstatements ---------------------------
@@ -469,20 +505,41 @@ class Registry:
         with self._change(dry_run=dry_run, forget=True) as change:
             change.expect("directorate", directorate_id, rev)
             register = change.register
+            before = _contact_data(register)
             code = register.directorate(directorate_id).municipality_code
             for directorate in register.directorates.values():
                 if directorate.municipality_code == code:
                     directorate.invoice = directorate.invoice._replace(
                         contact_name="", contact_email=""
                     )
-            outcome = self._erase(change, rules.records_of_municipality(register, code))
+            outcome = self._erase(
+                change, rules.records_of_municipality(register, code), before=before
+            )
             outcome.summary = f"{by_code(code).name}: {outcome.summary}"
         return _result(outcome, directorate_id, dry_run=dry_run)
 
-    def _erase(self, change: Change, participant_ids: Sequence[int]) -> rules.Outcome:
+    def _erase(
+        self,
+        change: Change,
+        participant_ids: Sequence[int],
+        *,
+        before: dict[str, tuple[str, str]] | None = None,
+    ) -> rules.Outcome:
+        """Erase the people and forget them in the history: the entries about them or naming
+        them, and the entries about an invoice contact or a municipality contact the erasure
+        empties (``before``: the contacts as they were, if the caller emptied some already)."""
+        register = change.register
+        before = _contact_data(register) if before is None else before
         for pid in participant_ids:
-            change.forget_in_history(pid, change.register.participant(pid).details.email)
-        outcome = rules.erase_people(change.register, participant_ids, change.now)
+            details = register.participant(pid).details
+            name = "" if details.name == rules.ERASED_NAME else details.name
+            change.forget_in_history(pid, details.email, name)
+        outcome = rules.erase_people(register, participant_ids, change.now)
+        after = _contact_data(register)
+        for key, (name, email) in before.items():
+            if after.get(key) != (name, email):
+                change.forget_about(key)
+                change.forget_mentions(name, email)
         outcome.summary = _("{summary} (and the backups that held it)").format(
             summary=outcome.summary
         )
@@ -496,6 +553,7 @@ class Registry:
         with self._change() as change:
             change.expect("contact", code, rev)
             current = change.register.contact(code)
+            before = dataclasses.replace(current)
             town = by_code(code).name
             if current.declined != clean.declined and clean.declined:
                 summary = _("{municipality} marked as declined").format(municipality=town)
@@ -505,24 +563,30 @@ class Registry:
                 summary = _("contact of {municipality} updated").format(municipality=town)
             current.name, current.title, current.email = clean.name, clean.title, clean.email
             current.declined, current.notes = clean.declined, clean.notes
-            change.log("contact", summary)
+            what = changes.contact_changes(before, current)
+            change.log("contact", changes.entry(summary, what), about=[_contact_key(code)])
         return Result(summary, record_id=code)
 
     # -- cohorts -------------------------------------------------------------------------------
 
     def update_cohort(self, number: int, rev: int, settings: CohortSettings) -> Result:
-        seminar = Meeting(
-            settings.seminar.start,
-            settings.seminar.end,
-            validate_venue(settings.seminar.venue, "seminar.venue"),
-        )
-        followup = Meeting(
-            settings.followup.start,
-            settings.followup.end,
-            validate_venue(settings.followup.venue, "followup.venue"),
-        )
+        """New settings for a cohort; both venues are checked (a postcode is four digits) and
+        every wrong part of either is reported at once."""
+        meetings: dict[str, Meeting] = {}
+        problems: list[ValidationError] = []
+        for part, meeting in (("seminar", settings.seminar), ("followup", settings.followup)):
+            try:
+                venue = validate_venue(meeting.venue, f"{part}.venue")
+            except InvalidRecord as error:
+                problems.extend(error.problems)
+            else:
+                meetings[part] = Meeting(meeting.start, meeting.end, venue)
+        if problems:
+            raise InvalidRecord(problems)
+        seminar, followup = meetings["seminar"], meetings["followup"]
         with self._change() as change:
             change.expect("cohort", number, rev)
+            before = _copy_cohort(change.register.cohort(number))
             outcome = rules.update_cohort(
                 change.register,
                 number,
@@ -535,15 +599,22 @@ class Registry:
                 themes=settings.themes,
                 now=change.now,
             )
-            change.log("cohort", "; ".join(outcome.lines()), participants=_promoted_ids(outcome))
+            what = changes.cohort_changes(before, change.register.cohort(number))
+            change.log(
+                "cohort",
+                "; ".join([changes.entry(outcome.summary, what), *outcome.lines()[1:]]),
+                participants=_promoted_ids(outcome),
+            )
         return _result(outcome, number)
 
     def set_speakers(self, number: int, rev: int, speakers: Sequence[Speaker]) -> Result:
         clean = [validate_speaker(s) for s in speakers]
         with self._change() as change:
             change.expect("cohort", number, rev)
+            before = list(change.register.cohort(number).speakers)
             outcome = rules.set_speakers(change.register, number, clean)
-            change.log("cohort", outcome.summary)
+            what = changes.speaker_changes(before, clean)
+            change.log("cohort", changes.entry(outcome.summary, what))
         return _result(outcome, number)
 
     # -- import ----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from tinydb import TinyDB
 from kommunestyre import __version__
 from kommunestyre.atomic import private_folder
 from kommunestyre.errors import CorruptDatabase, DatabaseBusy, DatabaseError, DatabaseExists
+from kommunestyre.i18n import _
 from kommunestyre.store.migrations import MIGRATIONS
 from kommunestyre.store.storage import (
     BACKUPS,
@@ -86,11 +87,14 @@ def _meta_first(tables: Tables) -> Tables:
 def _meta(path: Path, tables: Tables) -> dict[str, Any]:
     meta = tables.get(META_TABLE, {}).get(META_ID)
     if not isinstance(meta, dict) or type(meta.get("schema_version")) is not int:
-        raise CorruptDatabase(f"{path} is not a kommunestyre database (no schema version)")
+        raise CorruptDatabase(
+            _("{path} is not a kommunestyre database (no schema version)").format(path=path)
+        )
     if type(meta.get("generation", 0)) is not int:
         raise CorruptDatabase(
-            f"{path}: meta.generation is {meta['generation']!r}, not a whole number; it was "
-            "left untouched"
+            _(
+                "{path}: meta.generation is {value}, not a whole number; it was left untouched"
+            ).format(path=path, value=repr(meta["generation"]))
         )
     return meta
 
@@ -101,15 +105,19 @@ def migrate(path: Path, tables: Tables) -> bool:
     version = meta["schema_version"]
     if version > SCHEMA_VERSION:
         raise DatabaseError(
-            f"{path} was written by a newer kommunestyre (schema {version}, this one reads up "
-            f"to {SCHEMA_VERSION}); upgrade kommunestyre"
+            _(
+                "{path} was written by a newer kommunestyre (schema {version}, this one reads up "
+                "to {supported}); upgrade kommunestyre"
+            ).format(path=path, version=version, supported=SCHEMA_VERSION)
         )
     if version == SCHEMA_VERSION:
         return False
     while version < SCHEMA_VERSION:
         step = MIGRATIONS.get(version)
         if step is None:
-            raise DatabaseError(f"{path}: no migration from schema {version}")
+            raise DatabaseError(
+                _("{path}: no migration from schema {version}").format(path=path, version=version)
+            )
         step(tables)
         version += 1
         _meta(path, tables)["schema_version"] = version
@@ -161,8 +169,9 @@ class Database:
             lock.acquire()
         except Timeout:
             raise DatabaseBusy(
-                f"{self.path} is locked by another process for more than "
-                f"{self.lock_timeout:g} s; try again"
+                _(
+                    "{path} is locked by another process for more than {seconds} s; try again"
+                ).format(path=self.path, seconds=f"{self.lock_timeout:g}")
             ) from None
         try:
             self._remove_leftovers()
@@ -185,7 +194,9 @@ class Database:
         private_folder(self.path.parent)
         with self._locked():
             if self.path.exists() and not overwrite:
-                raise DatabaseExists(f"{self.path} already exists (use --force to replace it)")
+                raise DatabaseExists(
+                    _("{path} already exists (use --force to replace it)").format(path=self.path)
+                )
             self.check_writable()  # --force does not override a file the user protected
             meta = {
                 META_ID: {
@@ -223,8 +234,10 @@ class Database:
             return
         if not mode & stat.S_IWUSR:
             raise DatabaseError(
-                f"{self.path} is read-only (mode {stat.S_IMODE(mode):04o}); kommunestyre does "
-                "not replace a file you protected. Make it writable (chmod u+w) to change it"
+                _(
+                    "{path} is read-only (mode {mode}); kommunestyre does not replace a file you "
+                    "protected. Make it writable (chmod u+w) to change it"
+                ).format(path=self.path, mode=f"{stat.S_IMODE(mode):04o}")
             )
 
     @contextmanager

@@ -15,6 +15,7 @@ nothing.
 from __future__ import annotations
 
 import getpass
+import re
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -85,6 +86,7 @@ class HistoryEntry:
     summary: str
     participants: tuple[int, ...] = ()
     directorates: tuple[int, ...] = ()
+    about: tuple[str, ...] = ()
 
 
 def current_user() -> str:
@@ -186,6 +188,8 @@ class Change:
         self._history: list[dict[str, Any]] = []
         self._forget: set[int] = set()
         self._forget_emails: set[str] = set()
+        self._forget_about: set[str] = set()
+        self._forget_texts: set[str] = set()
         # The register as of now: seat offers that ran out meanwhile are settled, and recorded
         # in the history with whatever this change writes.
         for outcome in rules.settle(self.register, now):
@@ -207,27 +211,47 @@ class Change:
         *,
         participants: Iterable[int] = (),
         directorates: Iterable[int] = (),
+        about: Iterable[str] = (),
     ) -> None:
-        self._history.append(
-            {
-                "at": self.now.isoformat(),
-                "user": self.user,
-                "action": action,
-                "summary": summary,
-                "participants": sorted(set(participants)),
-                "directorates": sorted(set(directorates)),
-            }
-        )
+        """One history entry. ``participants`` are the people it names; ``about`` keys the
+        other records whose personal data it may hold ("contact:751", "invoice:12"): an erasure
+        that empties such a record scrubs the entry (see :meth:`forget_about`)."""
+        entry: dict[str, Any] = {
+            "at": self.now.isoformat(),
+            "user": self.user,
+            "action": action,
+            "summary": summary,
+            "participants": sorted(set(participants)),
+            "directorates": sorted(set(directorates)),
+        }
+        keys = sorted(set(about))
+        if keys:
+            entry["about"] = keys
+        self._history.append(entry)
 
-    def forget_in_history(self, participant_id: int, email: str = "") -> None:
-        """GDPR erasure: history entries about the person lose their text when this commits, and
-        the ledger forgets their address (under any recipient it was sent to).
+    def forget_in_history(self, participant_id: int, email: str = "", name: str = "") -> None:
+        """GDPR erasure: history entries about the person, or naming them (their name or
+        address, in any case), lose their text when this commits, and the ledger forgets their
+        address (under any recipient it was sent to).
 
         (A participant record that disappears in this change is forgotten in any case.)
         """
         self._forget.add(participant_id)
         if email:
             self._forget_emails.add(email.casefold())
+        self.forget_mentions(email, name)
+
+    def forget_about(self, *keys: str) -> None:
+        """GDPR erasure: history entries ``about`` these records (see :meth:`log`) lose their
+        text when this commits."""
+        self._forget_about.update(keys)
+
+    def forget_mentions(self, *texts: str) -> None:
+        """GDPR erasure: history entries whose text holds any of ``texts`` (a name, an e-mail
+        address: in any case, as a whole word) lose their text when this commits."""
+        self._forget_texts.update(
+            t.casefold() for t in (" ".join(text.split()) for text in texts) if t
+        )
 
     def _sync(
         self,
@@ -271,10 +295,20 @@ class Change:
         def scrub(doc: MutableMapping[str, Any]) -> None:
             doc["summary"] = erased_summary
 
+        about = self._forget_about
+        mentions = _mentioning(self._forget_texts)
+
+        def forgotten(doc: Document) -> bool:
+            return bool(
+                erased_set.intersection(doc.get("participants", ()))
+                or about.intersection(doc.get("about", ()))
+                or (
+                    mentions is not None and mentions.search(str(doc.get("summary", "")).casefold())
+                )
+            )
+
         history = self.db.table("history")
-        ids = [
-            d.doc_id for d in history.all() if erased_set.intersection(d.get("participants", ()))
-        ]
+        ids = [d.doc_id for d in history.all() if forgotten(d)]
         if ids:
             history.update(scrub, doc_ids=ids)
         keys = {f"participant:{pid}" for pid in erased_set}
@@ -302,7 +336,7 @@ class Change:
             "participants", reg.participants, codec.encode_participant, codec.participant_state
         )
         self._sync("contacts", reg.contacts, codec.encode_contact)
-        if erased or self._forget:
+        if erased or self._forget or self._forget_about or self._forget_texts:
             self._scrub_history([*erased, *self._forget])
         settings = codec.encode_settings(reg.programme)
         if settings != self._settings:
@@ -316,6 +350,14 @@ class Change:
             self.db.table("counters").update(counters, doc_ids=[SETTINGS_ID])
         if self._history:
             self.db.table("history").insert_multiple(self._history)
+
+
+def _mentioning(texts: set[str]) -> re.Pattern[str] | None:
+    """Finds any of ``texts`` (folded) as a whole word in a folded text, spaced any way."""
+    if not texts:
+        return None
+    words = (r"\s+".join(re.escape(word) for word in text.split()) for text in sorted(texts))
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)")
 
 
 def _forget_the_erased(db: TinyDB, entries: list[dict[str, Any]]) -> None:
@@ -373,7 +415,9 @@ def _records(table: str, docs: Any, decode: Callable[[Any], T]) -> dict[int, T]:
 
 def _whole_number(where: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _Unreadable(where, TypeError(f"{value!r} is not a whole number"))
+        raise _Unreadable(
+            where, TypeError(_("{value} is not a whole number").format(value=repr(value)))
+        )
     return value
 
 
@@ -389,12 +433,10 @@ def _decode_programme(settings: dict[str, Any], raw_cohorts: Any) -> Programme:
 
 
 def _counters(counters: dict[str, Any]) -> dict[str, int]:
-    """The register's counters, each a whole number."""
-    return {
-        "next_directorate_id": _whole_number("counters directorate", counters["directorate"]),
-        "next_participant_id": _whole_number("counters participant", counters["participant"]),
-        "next_seq": _whole_number("counters seq", counters["seq"]),
-    }
+    """The register's counters, each a whole number (named by their keys in the file)."""
+    keys = {"next_directorate_id": "directorate", "next_participant_id": "participant"}
+    keys["next_seq"] = "seq"
+    return {field: _whole_number(f"counters {k}", counters[k]) for field, k in keys.items()}
 
 
 def _decode_register(tables: Tables) -> Register:
@@ -528,6 +570,7 @@ class Repository:
                 summary=docs[str(key)]["summary"],
                 participants=tuple(docs[str(key)].get("participants", ())),
                 directorates=tuple(docs[str(key)].get("directorates", ())),
+                about=tuple(docs[str(key)].get("about", ())),
             )
             for key in keys
         ]

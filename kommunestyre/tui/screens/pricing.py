@@ -1,8 +1,21 @@
-"""What the programme comes to: per cohort and per municipality, excl. and incl. VAT."""
+"""What the programme comes to: per cohort and per municipality, excl. and incl. VAT.
+
+Every column fits the width when it can (120 columns shows them all). On a narrower terminal
+the tables give way in an order chosen for the coordinator: a long municipality name or order
+reference is shortened first, then the columns finance reads from the invoice list (EAN, order
+reference) go, then VAT (the difference of the two amounts), then the late cancellations. The
+amounts excl. and incl. VAT, and the programme's total line, are never cut.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.console import JustifyMethod
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
@@ -17,21 +30,110 @@ from kommunestyre.domain.pricing import (
 from kommunestyre.formats import money, percent
 from kommunestyre.i18n import N_, _
 from kommunestyre.services.registry import Snapshot
+from kommunestyre.terminal import printable
 from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
 from kommunestyre.tui.widgets.plain import Plain, PlainTable
 
 #: The amounts' column headers (shown through _()).
 AMOUNT_COLUMNS = (N_("Seats"), N_("Late canc."), N_("Excl. VAT"), N_("VAT"), N_("Incl. VAT"))
+AMOUNT_KEYS = ("seats", "late", "excl", "vat", "incl")
 
 
-def _amounts(bill: Bill) -> tuple[str, ...]:
-    return (
-        str(bill.seats),
-        str(bill.late_cancellations),
-        money(bill.amount.excl_vat),
-        money(bill.amount.vat),
-        money(bill.amount.incl_vat),
-    )
+@dataclass(frozen=True, slots=True)
+class PriceColumn:
+    key: str
+    label: str  # English, marked N_(): shown through _()
+    right: bool = False  # numbers and amounts are aligned right
+
+
+AMOUNTS = [
+    PriceColumn(k, label, True) for k, label in zip(AMOUNT_KEYS, AMOUNT_COLUMNS, strict=True)
+]
+COHORT_COLUMNS = [PriceColumn("cohort", N_("Cohort")), *AMOUNTS]
+MUNICIPALITY_COLUMNS = [
+    PriceColumn("municipality", N_("Municipality")),
+    PriceColumn("cohort", N_("Hold"), True),
+    PriceColumn("ean", N_("EAN")),
+    PriceColumn("reference", N_("Reference")),
+    *AMOUNTS,
+]
+
+#: What gives way, in order, when a table is wider than the screen: ("shrink", key, the
+#: narrowest it may get) or ("drop", key, 0). Amounts excl. and incl. VAT never do.
+Step = tuple[str, str, int]
+COHORT_STEPS: list[Step] = [("drop", "vat", 0), ("drop", "late", 0)]
+MUNICIPALITY_STEPS: list[Step] = [
+    ("shrink", "reference", 10),
+    ("shrink", "municipality", 12),
+    ("drop", "ean", 0),
+    ("drop", "reference", 0),
+    ("drop", "vat", 0),
+    ("drop", "late", 0),
+    ("shrink", "municipality", 6),
+]
+
+PADDING = 1  # DataTable's cell padding, on each side of a column
+SCROLLBAR = 2  # a table that scrolls gives this much of its width to the scrollbar
+
+
+def fit_columns(
+    labels: Mapping[str, str],
+    rows: Sequence[Mapping[str, str]],
+    room: int,
+    steps: Sequence[Step],
+) -> dict[str, int]:
+    """The columns to show, in order, with their widths: every column at its widest cell when
+    that fits ``room``, else after as many of ``steps`` as it takes. A column is never made
+    narrower than its header."""
+    widths = {
+        key: max([cell_len(label), *(cell_len(row.get(key, "")) for row in rows)])
+        for key, label in labels.items()
+    }
+
+    def total() -> int:
+        return sum(width + 2 * PADDING for width in widths.values())
+
+    for action, key, narrowest in steps:
+        if total() <= room:
+            break
+        if key not in widths:
+            continue
+        if action == "drop":
+            del widths[key]
+        else:
+            excess = total() - room
+            floor = max(narrowest, cell_len(labels[key]))
+            widths[key] = min(widths[key], max(floor, widths[key] - excess))
+    return widths
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, "…" marking a cut."""
+    text = printable(text)
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(0, width - 1)) + "…"
+
+
+def _justify(column: PriceColumn) -> JustifyMethod:
+    return "right" if column.right else "left"
+
+
+def _amounts(bill: Bill) -> dict[str, str]:
+    return {
+        "seats": str(bill.seats),
+        "late": str(bill.late_cancellations),
+        "excl": money(bill.amount.excl_vat),
+        "vat": money(bill.amount.vat),
+        "incl": money(bill.amount.incl_vat),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    key: str
+    cells: dict[str, str]
+    bold: bool = False
 
 
 class PricingScreen(BaseScreen):
@@ -44,17 +146,16 @@ class PricingScreen(BaseScreen):
         "programme's totals. Offered seats are billed once they are accepted."
     )
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._cohort_rows: list[_Row] = []
+        self._municipality_rows: list[_Row] = []
+        self._drawn_width = 0
+
     def compose_body(self) -> ComposeResult:
         yield Plain(id="price-line", classes="screen-title")
         yield PlainTable(id="cohort-prices", cursor_type="row", zebra_stripes=True)
         yield PlainTable(id="municipality-prices", cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        amounts = [_(label) for label in AMOUNT_COLUMNS]
-        self.query_one("#cohort-prices", DataTable).add_columns(_("Cohort"), *amounts)
-        self.query_one("#municipality-prices", DataTable).add_columns(
-            _("Municipality"), _("Hold"), _("EAN"), _("Reference"), *amounts
-        )
 
     def show(self, snapshot: Snapshot) -> None:
         register = snapshot.register
@@ -70,29 +171,93 @@ class PricingScreen(BaseScreen):
                 total=money(unit.incl_vat),
             )
         )
-        cohorts = self.query_one("#cohort-prices", DataTable)
-        cohorts.clear()
-        for cohort in programme.cohorts:
-            cohorts.add_row(
-                _("Hold {number}").format(number=cohort.number),
-                *_amounts(cohort_bill(register, cohort.number)),
+        self._cohort_rows = [
+            _Row(
+                str(cohort.number),
+                {
+                    "cohort": _("Hold {number}").format(number=cohort.number),
+                    **_amounts(cohort_bill(register, cohort.number)),
+                },
             )
+            for cohort in programme.cohorts
+        ]
         total = programme_bill(register)
-        cohorts.add_row(
-            Text(_("Programme"), style="bold"),
-            *(Text(cell, style="bold") for cell in _amounts(total)),
-            key="total",
+        self._cohort_rows.append(
+            _Row("total", {"cohort": _("Programme"), **_amounts(total)}, bold=True)
+        )
+        self._municipality_rows = [
+            _Row(
+                f"{line.directorate.id}:{line.cohort}",
+                {
+                    "municipality": by_code(line.directorate.municipality_code).name,
+                    "cohort": str(line.cohort),
+                    "ean": line.directorate.invoice.ean or "—",
+                    "reference": line.directorate.invoice.reference or "—",
+                    **_amounts(line.bill),
+                },
+            )
+            for line in invoice_lines(register)
+        ]
+        self._draw()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.shown is not None and event.size.width != self._drawn_width:
+            self._draw()
+
+    def _draw(self) -> None:
+        width = self.size.width or self.app.size.width
+        self._drawn_width = width
+        self._fill(
+            self.query_one("#cohort-prices", DataTable),
+            COHORT_COLUMNS,
+            self._cohort_rows,
+            fit_columns(
+                {c.key: _(c.label) for c in COHORT_COLUMNS},
+                [r.cells for r in self._cohort_rows],
+                width,
+                COHORT_STEPS,
+            ),
+        )
+        self._fill(
+            self.query_one("#municipality-prices", DataTable),
+            MUNICIPALITY_COLUMNS,
+            self._municipality_rows,
+            fit_columns(
+                {c.key: _(c.label) for c in MUNICIPALITY_COLUMNS},
+                [r.cells for r in self._municipality_rows],
+                width - SCROLLBAR,
+                MUNICIPALITY_STEPS,
+            ),
         )
 
-        places = self.query_one("#municipality-prices", DataTable)
-        places.clear()
-        for line in invoice_lines(register):
-            d = line.directorate
-            places.add_row(
-                by_code(d.municipality_code).name,
-                str(line.cohort),
-                d.invoice.ean or "—",
-                d.invoice.reference or "—",
-                *_amounts(line.bill),
-                key=f"{d.id}:{line.cohort}",
+    def _fill(
+        self,
+        table: DataTable[object],
+        columns: Sequence[PriceColumn],
+        rows: Sequence[_Row],
+        widths: Mapping[str, int],
+    ) -> None:
+        """Rebuild ``table`` with the columns of ``widths``; the cursor stays on its row."""
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        shown = [c for c in columns if c.key in widths]
+        for column in shown:
+            table.add_column(
+                Text(_cut(_(column.label), widths[column.key]), justify=_justify(column)),
+                width=widths[column.key],
+                key=column.key,
             )
+        for row in rows:
+            table.add_row(
+                *(
+                    Text(
+                        _cut(row.cells[c.key], widths[c.key]),
+                        style="bold" if row.bold else "",
+                        justify=_justify(c),
+                    )
+                    for c in shown
+                ),
+                key=row.key,
+            )
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
