@@ -25,6 +25,7 @@ from kommunestyre.domain.model import (
 )
 from kommunestyre.domain.rules import validate_capacity
 from kommunestyre.domain.validation import (
+    VENUE_CHECKS,
     parse_amount,
     validate_email,
     validate_phone,
@@ -156,12 +157,15 @@ def _read_toml(path: Path) -> _Section:
 
 
 def _venue(section: _Section) -> Venue:
-    venue = Venue(
-        name=section.text("name"),
-        address=section.text("address"),
-        postcode=section.text("postcode"),
-        town=section.text("town"),
-    )
+    """A venue, each part checked by the domain's rule (a postcode is four digits)."""
+
+    def checked(key: str) -> str:
+        try:
+            return VENUE_CHECKS[key](section.text(key), key)
+        except ValidationError as error:
+            raise section.fail(key, error.message) from None
+
+    venue = Venue(**{key: checked(key) for key in VENUE_CHECKS})
     section.finish()
     return venue
 

@@ -402,11 +402,83 @@ def validate_schedule(seminar: Meeting, followup: Meeting, deadline: date) -> No
         raise ValidationError("registration_deadline", _("must be before the seminar starts"))
 
 
+#: Danish postcodes (PostNord): 1000 (København K) to 9990 (Skagen) for addresses, and
+#: 0800-0999 for special ones (0800 Høje Taastrup, 0900 København C and other business
+#: postcodes). Four digits always, so the special ones keep their leading zero.
+POSTCODE_LOW = 800
+POSTCODE_HIGH = 9990
+
+
+def validate_postcode(value: str, field: str = "postcode") -> str:
+    """A Danish postcode: four digits 0-9 (not ², １ or ٣), from 0800 to 9990."""
+    text = clean_text(value, field, required=True)
+    if re.fullmatch(r"\d{4}\s+\S.*", text, re.ASCII):
+        raise ValidationError(
+            field,
+            _("{value}: write only the postcode here, and the town in its own field").format(
+                value=quoted(text)
+            ),
+        )
+    if not (len(text) == 4 and text.isascii() and text.isdigit()):
+        raise ValidationError(
+            field,
+            _("{value} is not a Danish postcode (4 digits, like 7100)").format(value=quoted(text)),
+        )
+    if not POSTCODE_LOW <= int(text) <= POSTCODE_HIGH:
+        raise ValidationError(
+            field,
+            _("{value} is not a Danish postcode (they run from 0800 to 9990)").format(
+                value=quoted(text)
+            ),
+        )
+    return text
+
+
+def validate_address(value: str, field: str = "address") -> str:
+    """A street address: required, and more than a bare number (the street's name with it)."""
+    text = clean_text(value, field, required=True)
+    if not any(char.isalpha() for char in text):
+        raise ValidationError(
+            field,
+            _("{value} is not an address (write the street too, like Vingsted Skovvej 2)").format(
+                value=quoted(text)
+            ),
+        )
+    return text
+
+
+def validate_town(value: str, field: str = "town") -> str:
+    """A town's name: required, with letters in it, and without the postcode in front."""
+    text = clean_text(value, field, required=True)
+    if re.match(r"\d{4}\s", text, re.ASCII):
+        raise ValidationError(
+            field,
+            _("{value}: write the postcode in its own field, and only the town here").format(
+                value=quoted(text)
+            ),
+        )
+    if not any(char.isalpha() for char in text):
+        raise ValidationError(
+            field, _("{value} is not the name of a town").format(value=quoted(text))
+        )
+    return text
+
+
+#: The check of each part of a venue (the key is the Venue attribute).
+VENUE_CHECKS: dict[str, Callable[[str, str], str]] = {
+    "name": require_name,
+    "address": validate_address,
+    "postcode": validate_postcode,
+    "town": validate_town,
+}
+
+
 def validate_venue(venue: Venue, prefix: str) -> Venue:
+    """A venue, cleaned; every wrong part reported at once, named ``{prefix}.{key}``."""
     values = _collect(
         [
-            (key, partial(clean_text, getattr(venue, key), f"{prefix}.{key}", required=True))
-            for key in ("name", "address", "postcode", "town")
+            (key, partial(check, getattr(venue, key), f"{prefix}.{key}"))
+            for key, check in VENUE_CHECKS.items()
         ]
     )
     return Venue(**values)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -27,7 +28,13 @@ from kommunestyre.services.registry import Registry, Result, Snapshot
 from kommunestyre.tui.flows import Flows
 from kommunestyre.tui.language import translate_bindings
 from kommunestyre.tui.modals.help import HelpScreen
-from kommunestyre.tui.screens.base import SCREEN_LABELS, SCREENS, BaseScreen
+from kommunestyre.tui.screens.base import (
+    SCREEN_LABELS,
+    SCREENS,
+    BaseScreen,
+    key_label,
+    offered_keys,
+)
 from kommunestyre.tui.screens.cohort import CohortScreen
 from kommunestyre.tui.screens.contacts import ContactsScreen
 from kommunestyre.tui.screens.history import HistoryScreen
@@ -72,13 +79,27 @@ class KommunestyreApp(App[None]):
             for mode, key, label in SCREENS
         ),
         Binding(
+            "a",
+            "add_directorate",
+            N_("Add directorate"),
+            id="app.add_directorate",
+            tooltip=N_("Register a municipality's directorate"),
+        ),
+        Binding(
             "f1",
             "help",
             N_("Help"),
             id="app.help",
             tooltip=N_("Every key, and what each screen is for"),
         ),
-        Binding("ctrl+r", "reload", N_("Reload"), show=False, id="app.reload"),
+        Binding(
+            "ctrl+r",
+            "reload",
+            N_("Reload"),
+            show=False,
+            id="app.reload",
+            tooltip=N_("Read the database again"),
+        ),
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
         Binding(
             "ctrl+p",
@@ -193,15 +214,19 @@ class KommunestyreApp(App[None]):
     ) -> Result | None:
         """Run one change, save it, reload, and say what happened.
 
-        A stale save is refused and the data reloaded; other errors go to ``on_error`` (a form
-        reopens with the reason at the field) or are shown here. The app keeps running.
+        A stale save is refused and the data reloaded; then it, like any other error, goes to
+        ``on_error`` (a form reopens with what was typed and the reason) or is shown here. The
+        app keeps running.
         """
         try:
             result = action()
         except ConflictError as error:
             self.bell()
             self.reload()
-            self.notify(str(error), title=error.title, severity="error", timeout=8)
+            if on_error is not None:
+                on_error(error)
+            else:
+                self.notify(str(error), title=error.title, severity="error", timeout=8)
             return None
         except KommunestyreError as error:
             self.bell()
@@ -258,30 +283,29 @@ class KommunestyreApp(App[None]):
             )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette offers every screen, and every action of the screen you are on, in the
-        coordinator's words (searching "venteliste" finds the waiting-list actions)."""
+        """The palette offers what F1 lists: the app's keys (every screen among them) and the
+        keys of the screen you are on, read from the same bindings (``offered_keys``), in the
+        coordinator's words (searching "venteliste" finds the waiting-list action), and
+        Textual's own commands that no key of ours already covers. The palette reads a
+        command's help as markup: a key such as ``[`` is escaped."""
+        app_keys = offered_keys(self)
+        covered = [getattr(self, f"action_{binding.action}", None) for binding in app_keys]
         for command in super().get_system_commands(screen):
-            yield command._replace(title=_(command.title), help=_(command.help))
-        for mode, key, label in SCREENS:
-            yield SystemCommand(
-                _("Go to {screen}").format(screen=_(label)),
-                _("Screen {key}").format(key=key),
-                partial(self.switch_mode, mode),
-            )
-        yield SystemCommand(
-            _("Help"), _("Every key binding and what each screen is for"), self.action_help
-        )
-        yield SystemCommand(_("Reload"), _("Read the database again"), self.action_reload)
+            if command.callback not in covered:
+                yield command._replace(title=_(command.title), help=_(command.help))
+        for binding in app_keys:
+            key = key_label(binding)
+            if binding.id and binding.id.startswith("screen."):
+                title = _("Go to {screen}").format(screen=binding.description)
+                where = _("Screen {key}").format(key=key)
+            else:
+                title, where = binding.description, binding.tooltip or key
+            yield SystemCommand(title, escape(where), partial(self.run_action, binding.action))
         if isinstance(screen, BaseScreen):
-            for binding in screen.BINDINGS:
-                if isinstance(binding, Binding) and binding.description:
-                    yield SystemCommand(
-                        _(binding.description),
-                        _(binding.tooltip)
-                        if binding.tooltip
-                        else _("{screen} screen ({key})").format(
-                            screen=_(SCREEN_LABELS[screen.MODE]),
-                            key=binding.key,
-                        ),
-                        partial(screen.run_action, binding.action),
-                    )
+            for binding in offered_keys(screen):
+                where = binding.tooltip or _("{screen} screen ({key})").format(
+                    screen=_(SCREEN_LABELS[screen.MODE]), key=key_label(binding)
+                )
+                yield SystemCommand(
+                    binding.description, escape(where), partial(screen.run_action, binding.action)
+                )

@@ -22,7 +22,7 @@ from kommunestyre.domain.model import (
 )
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.domain.rules import participant_label
-from kommunestyre.errors import KommunestyreError, UnknownRecord
+from kommunestyre.errors import ConflictError, KommunestyreError, UnknownRecord
 from kommunestyre.i18n import _, ngettext, pgettext
 from kommunestyre.services.registry import CohortSettings, Registry, Result
 from kommunestyre.tui.modals.choose_cohort import ChooseCohortModal
@@ -30,6 +30,7 @@ from kommunestyre.tui.modals.cohort_form import CohortForm
 from kommunestyre.tui.modals.confirm import ConfirmModal
 from kommunestyre.tui.modals.contact_form import ContactForm
 from kommunestyre.tui.modals.directorate_form import DirectorateDraft, DirectorateForm
+from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.modals.invoice_form import InvoiceForm
 from kommunestyre.tui.modals.lists_forms import (
     ExportListForm,
@@ -67,14 +68,34 @@ class Flows:
             return None
 
     def _form(
-        self, form: ModalScreen[T | None], save: Callable[[T], Result], reopen: Reopen | None = None
+        self,
+        form: ModalScreen[T | None],
+        save: Callable[[T], Result],
+        reopen: Reopen | None = None,
+        fresh: Callable[[], None] | None = None,
     ) -> None:
-        """Show ``form``; save what it returns; on failure call ``reopen(typed, error)``."""
+        """Show ``form``; save what it returns; on failure call ``reopen(typed, error)``.
+
+        When someone else saved the record meanwhile, ``fresh()`` opens the form again on
+        their version, and what the coordinator typed is carried over onto it."""
 
         def done(typed: T | None) -> None:
-            if typed is not None:
-                on_error = (lambda error: reopen(typed, error)) if reopen else None
-                self.app.apply(lambda: save(typed), on_error=on_error)
+            if typed is None:
+                return
+
+            def failed(error: KommunestyreError) -> None:
+                if isinstance(error, ConflictError) and fresh and isinstance(form, FormModal):
+                    fresh()
+                    again = self.app.screen
+                    if isinstance(again, FormModal):
+                        again.carry_over(form.opened, form.at_save)
+                        return
+                if reopen is not None:
+                    reopen(typed, error)
+                else:
+                    self.app.notify(str(error), title=error.title, severity="error", timeout=8)
+
+            self.app.apply(lambda: save(typed), on_error=failed)
 
         self.app.push_screen(form, done)
 
@@ -143,6 +164,7 @@ class Flows:
             InvoiceForm(heading, invoice or directorate.invoice, error=error),
             lambda typed: self.registry.edit_invoice(directorate_id, rev, typed),
             lambda typed, e: self.edit_invoice(directorate_id, typed, e),
+            lambda: self.edit_invoice(directorate_id),
         )
 
     def move_directorate(self, directorate_id: int, source: int | None = None) -> None:
@@ -246,6 +268,7 @@ class Flows:
             form,
             lambda typed: self.registry.edit_participant(participant_id, rev, typed),
             lambda typed, e: self.edit_participant(participant_id, typed, e),
+            lambda: self.edit_participant(participant_id),
         )
 
     def substitute(
@@ -401,7 +424,12 @@ class Flows:
         def save(settings: CohortSettings) -> Result:
             return self.registry.update_cohort(number, rev, settings)
 
-        self._form(form, save, lambda _typed, e: self.edit_cohort(number, form.last_typed, e))
+        self._form(
+            form,
+            save,
+            lambda _typed, e: self.edit_cohort(number, form.last_typed, e),
+            lambda: self.edit_cohort(number),
+        )
 
     def edit_speakers(self, number: int) -> None:
         cohort = self.register.cohort(number)
@@ -427,6 +455,7 @@ class Flows:
             form,
             lambda contact: self.registry.edit_contact(code, rev, contact),
             lambda contact, e: self.edit_contact(code, contact, e),
+            lambda: self.edit_contact(code),
         )
 
     def toggle_declined(self, code: int) -> None:

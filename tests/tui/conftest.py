@@ -72,3 +72,16 @@ async def paste(pilot: Pilot, selector: str, text: str) -> None:
 
 def notices(app: KommunestyreApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
+
+
+async def close_dialogs(pilot: Pilot) -> None:
+    """Esc out of every open form and dialog, discarding what was typed when asked."""
+    from kommunestyre.tui.modals.confirm import ConfirmModal
+
+    for _ in range(20):
+        if not pilot.app.screen.is_modal:
+            return
+        discard = isinstance(pilot.app.screen, ConfirmModal)
+        await pilot.press("y" if discard else "escape")
+        await pilot.pause()
+    raise AssertionError(f"{pilot.app.screen} does not close")

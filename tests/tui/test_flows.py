@@ -382,23 +382,6 @@ async def test_a_change_from_another_process_appears(make_app: AppFactory, demo_
         assert "The register was changed elsewhere; showing the latest." in notices(app)
 
 
-async def test_a_stale_save_is_refused_and_reloaded(make_app: AppFactory, demo_db: Path) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        pid = await open_register_on(pilot, "tina kristensen")
-        await pilot.press("e")
-        # Meanwhile another coordinator edits the same person.
-        other = Registry(Repository(Database(demo_db), clock=lambda: EARLY))
-        theirs = other.snapshot().register.participants[pid]
-        other.edit_participant(pid, theirs.rev, theirs.details._replace(title="Borgmester"))
-        await fill(pilot, "#input-title", "Min titel")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert any("changed by someone else" in n for n in notices(app))
-        assert app.snapshot.register.participants[pid].details.title == "Borgmester"
-    assert stored(demo_db).participants[pid].details.title == "Borgmester"
-
-
 async def test_help_lists_every_screen_and_key(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

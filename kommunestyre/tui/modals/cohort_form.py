@@ -1,5 +1,7 @@
 """Edit a cohort's settings: the 12-12 seminar, the follow-up day, venues, deadline, capacity
-and themes. Dates and times are typed the Danish way (24.02.2027, 12.00)."""
+and themes. Dates and times are typed the Danish way (24.02.2027, 12.00); each venue part is
+checked by the domain's rule (a postcode is four digits). A save whose consequences need a
+"yes" first (a deadline in the past) asks before the form closes: "no" keeps it open."""
 
 from __future__ import annotations
 
@@ -14,11 +16,12 @@ from textual.widgets import TextArea
 from kommunestyre.clock import local
 from kommunestyre.domain.model import Cohort, Meeting, Venue
 from kommunestyre.domain.rules import MAX_DIRECTORATES, MAX_PARTICIPANT_CAP, MIN_PARTICIPANT_CAP
-from kommunestyre.domain.validation import clean_text, parse_clock, parse_day, parse_whole
+from kommunestyre.domain.validation import VENUE_CHECKS, parse_clock, parse_day, parse_whole
 from kommunestyre.errors import InvalidRecord, KommunestyreError, ValidationError
 from kommunestyre.formats import short_date
 from kommunestyre.i18n import _
 from kommunestyre.services.registry import CohortSettings
+from kommunestyre.tui.modals.confirm import ConfirmModal
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import Check, FormField
 from kommunestyre.tui.widgets.plain import Plain, PlainLabel
@@ -45,8 +48,14 @@ def _clock_text(moment: datetime) -> str:
     return f"{moment.hour:02d}.{moment.minute:02d}"
 
 
-def _required(field: str) -> Check:
-    return lambda value: clean_text(value, field, required=True)
+def _venue_check(key: str, field: str) -> Check:
+    """The domain's check of one part of a venue (name, address, postcode, town)."""
+    check = VENUE_CHECKS[key]
+    return lambda value: check(value, field)
+
+
+#: What to ask before saving these settings (None: nothing to ask); the flow decides.
+Question = Callable[[CohortSettings], ConfirmModal | None]
 
 
 class CohortForm(FormModal[CohortSettings]):
@@ -58,10 +67,12 @@ class CohortForm(FormModal[CohortSettings]):
         *,
         error: KommunestyreError | None = None,
         typed: dict[str, str] | None = None,
+        ask: Question | None = None,
     ) -> None:
         super().__init__(error=error)
         self.cohort = cohort
         self.typed = typed or {}
+        self.ask = ask
         self.last_typed: dict[str, str] = {}
 
     def _value(self, name: str, default: str) -> str:
@@ -76,7 +87,7 @@ class CohortForm(FormModal[CohortSettings]):
         ):
             name = f"{prefix}.venue.{key}"
             yield FormField(
-                label, name, self._value(name, getattr(venue, key)), check=_required(name)
+                label, name, self._value(name, getattr(venue, key)), check=_venue_check(key, name)
             )
 
     def compose(self) -> ComposeResult:
@@ -146,6 +157,24 @@ class CohortForm(FormModal[CohortSettings]):
             for p in problems
         ]
         super().show_error(InvalidRecord(moved))
+
+    def action_save(self) -> None:
+        """Save, after a "yes" when the flow has something to ask about these settings; a "no"
+        keeps the form open with the typing, the focus on the deadline."""
+        if self.ask is not None:
+            if not self.fields_valid():
+                return
+            question = self.ask(self.result())
+            if question is not None:
+                self.app.push_screen(question, self._answered)
+                return
+        super().action_save()
+
+    def _answered(self, yes: bool | None) -> None:
+        if yes:
+            super().action_save()
+        else:
+            self.query_one("#input-registration_deadline").focus()
 
     def typed_values(self) -> dict[str, str]:
         values = self.values()

@@ -21,6 +21,7 @@ from kommunestyre.i18n import _
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField, SelectField
 from kommunestyre.tui.widgets.plain import Plain, PlainLabel, plain
+from kommunestyre.tui.widgets.ticks import TickList
 
 
 class ParticipantForm(FormModal[ParticipantDetails]):
@@ -61,7 +62,7 @@ class ParticipantForm(FormModal[ParticipantDetails]):
                 _("Field"), "field", [(plain(f.label), f.key) for f in self.fields], d.field
             )
             yield PlainLabel(_("Also in the networks of"), classes="sub-label")
-            yield SelectionList[str](
+            yield TickList(
                 *((plain(f.label), f.key, f.key in d.extra_fields) for f in self.fields),
                 id="extra-fields",
                 compact=True,

@@ -45,6 +45,8 @@ class FormField(Vertical):
     FormField Input { width: 1fr; }
     FormField > .error { color: $error; display: none; padding-left: 16; }
     FormField.-invalid > .error { display: block; }
+    FormField > .note { color: $warning; display: none; padding-left: 16; }
+    FormField.-noted > .note { display: block; }
     """  # not translated: CSS
 
     def __init__(
@@ -81,14 +83,24 @@ class FormField(Vertical):
                 id=f"input-{self.field_name.replace('.', '-')}",
             )
         yield Plain(classes="error")
+        yield Plain(classes="note")
 
     @property
     def input(self) -> Input:
         return self.query_one(Input)
 
+    def set_note(self, message: str | None) -> None:
+        """A line under the field that is not an error (say, what someone else saved)."""
+        self.set_class(bool(message), "-noted")
+        self.query_one(".note", Static).update(message or "")
+
     @property
     def value(self) -> str:
         return self.input.value
+
+    @value.setter
+    def value(self, value: str) -> None:
+        self.input.value = value
 
     def set_error(self, message: str | None) -> None:
         self.set_class(bool(message), "-invalid")
@@ -144,6 +156,10 @@ class SelectField(Horizontal):
     @property
     def value(self) -> object:
         return self.query_one(Select).value
+
+    @value.setter
+    def value(self, value: object) -> None:
+        self.query_one(Select).value = value
 
 
 def mark_errors(container: Widget, error: KommunestyreError, prefix: str = "") -> str | None:
