@@ -17,20 +17,16 @@ if TYPE_CHECKING:
     from textual.app import App
 
 
-def _keys(binding: Binding) -> str:
-    return binding.key_display or binding.key.replace("_", " ")
-
-
 def _described(binding: Binding) -> str:
-    """The key's description and tooltip in the language in use (the classes hold English)."""
-    what = _(binding.description)
-    return f"{what} ({_(binding.tooltip)})" if binding.tooltip else what
+    """The key's description and what it does (both already in the language in use)."""
+    return f"{binding.description} ({binding.tooltip})" if binding.tooltip else binding.description
 
 
 def help_text(app: App) -> Text:
-    """Generated from the screens' BINDINGS, so it cannot drift from what the keys do. Plain
-    text with bold headings: keys such as ``[`` and ``]`` are shown as they are."""
-    from kommunestyre.tui.screens.base import SCREENS
+    """Generated from the same keys as the command palette (``offered_keys``: the app's and
+    each screen's bindings), so it cannot drift from what the keys do. Plain text with bold
+    headings: keys such as ``[`` and ``]`` are shown as they are."""
+    from kommunestyre.tui.screens.base import SCREENS, key_label, offered_keys
 
     text = Text()
 
@@ -44,19 +40,16 @@ def help_text(app: App) -> Text:
         text.append(f"\n  {keys:<10} {what}")
 
     heading(_("Everywhere"))
-    for _mode, key, label in SCREENS:
-        line(key, _(label))
-    for binding in app.BINDINGS:
-        if isinstance(binding, Binding) and binding.show:
-            line(_keys(binding), _(binding.description))
-    line("ctrl+p", _("Command palette: every action by name"))
-    line("tab", _("Next field or panel; the mouse works too"))
+    for binding in offered_keys(app):
+        line(key_label(binding), binding.description)
     for mode, key, label in SCREENS:
         screen_class = app.MODES[mode]
         heading(f"{key} {_(label)}", f": {_(screen_class.PURPOSE)}")  # type: ignore[union-attr]
-        for binding in screen_class.BINDINGS:  # type: ignore[union-attr]
-            if isinstance(binding, Binding) and binding.show:
-                line(_keys(binding), _described(binding))
+        for binding in offered_keys(screen_class):  # type: ignore[arg-type]
+            line(key_label(binding), _described(binding))
+    heading(_("Finding your way"))
+    line("ctrl+p", _("Command palette: every action by name"))
+    line("tab", _("Next field or panel; the mouse works too"))
     heading(
         _("Forms"),
         ": "

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from kommunestyre.i18n import N_, _
 from kommunestyre.services.registry import Snapshot
+from kommunestyre.tui.language import translated
 
 if TYPE_CHECKING:
     from kommunestyre.tui.app import KommunestyreApp
@@ -38,6 +40,29 @@ LIST_BINDING = Binding(
     id="lists.export",
     tooltip=N_("Write a list to .xlsx, .csv or .md"),
 )
+
+
+def offered_keys(node: type[DOMNode] | DOMNode) -> list[Binding]:
+    """The keys a screen (or the app) offers by name, in the language in use: every binding
+    with a description and an id, in the order of its ``BINDINGS``.
+
+    The one source of F1's help and of the command palette, so neither can drift from what
+    the keys do. A binding without an id is navigation (esc back to the table, the arrows,
+    n/p between letters) and is in neither; whether the footer shows a key is its ``show``.
+    """
+    cls = node if isinstance(node, type) else type(node)
+    keys: dict[str, Binding] = {}
+    for base in reversed(cls.__mro__):  # a subclass's key with the same id replaces its base's
+        for binding in base.__dict__.get("BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.description and binding.id:
+                keys.pop(binding.id, None)
+                keys[binding.id] = translated(binding)
+    return list(keys.values())
+
+
+def key_label(binding: Binding) -> str:
+    """How help and the palette name a key: ``/`` rather than ``slash``."""
+    return binding.key_display or binding.key.replace("_", " ")
 
 
 class NavBar(Static):

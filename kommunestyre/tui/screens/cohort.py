@@ -128,7 +128,6 @@ class CohortScreen(BaseScreen):
             id="cohort.speakers",
             tooltip=N_("Add, edit or remove speakers and moderators"),
         ),
-        Binding("a", "app.add_directorate", N_("Add directorate"), id="cohort.add"),
         Binding(
             "n",
             "add_member",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -35,9 +37,18 @@ STATUS_OPTIONS = [
 ]
 
 
-def contact_rows(register: Register) -> list[tuple[int, tuple[str, ...], str]]:
-    """(municipality code, cells, status) for all 98 municipalities, by name."""
-    rows: list[tuple[int, tuple[str, ...], str]] = []
+class ContactRow(NamedTuple):
+    """One municipality, prepared once per snapshot so that filtering is only comparisons."""
+
+    code: int
+    cells: tuple[str, ...]
+    status: str  # the invitation status key
+    search: str  # municipality, contact and e-mail, case-folded: what the filter looks in
+
+
+def contact_rows(register: Register) -> list[ContactRow]:
+    """Every one of the 98 municipalities, by name."""
+    rows: list[ContactRow] = []
     registered = register.registrations()
     for municipality in sorted(all_municipalities(), key=lambda m: m.name):
         code = municipality.code
@@ -48,8 +59,16 @@ def contact_rows(register: Register) -> list[tuple[int, tuple[str, ...], str]]:
         else:
             shown = _(INVITATION_LABELS[status])
         cells = (municipality.name, c.name, c.title, c.email, shown, c.notes)
-        rows.append((code, cells, status))
+        search = f"{municipality.name}\t{c.name}\t{c.email}".casefold()
+        rows.append(ContactRow(code, cells, status, search))
     return rows
+
+
+def matches_status(row: ContactRow, wanted: object) -> bool:
+    """The status dropdown: every status, one invitation status, or no e-mail address yet."""
+    if wanted == "no e-mail":
+        return not row.cells[3]
+    return not wanted or row.status == wanted
 
 
 class ContactsScreen(BaseScreen):
@@ -57,7 +76,9 @@ class ContactsScreen(BaseScreen):
     LIST_KIND = "contacts"
     PURPOSE = N_(
         "Each municipality's contact (usually the municipal director): invitations go to them. "
-        "Mark a municipality that said no thanks as declined, and invitations leave it out."
+        "Type to filter by municipality, name or e-mail (/ goes to the filter, enter back to "
+        "the table); narrow by status. Mark a municipality that said no thanks as declined, "
+        "and invitations leave it out."
     )
     BINDINGS = [
         Binding("e", "edit", N_("Edit"), id="contacts.edit", tooltip=N_("Edit the contact")),
@@ -75,7 +96,7 @@ class ContactsScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[tuple[int, tuple[str, ...], str]] = []
+        self.rows: list[ContactRow] = []
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filters"):
@@ -106,19 +127,16 @@ class ContactsScreen(BaseScreen):
     @on(Input.Changed, "#filter")
     @on(Select.Changed, "#filter-status")
     def apply_filter(self) -> None:
+        """Filter as you type (as the register does): every word typed, and the status."""
         words = self.query_one("#filter", Input).value.casefold().split()
         wanted = self.query_one("#filter-status", Select).value
-        shown = []
-        for code, cells, status in self.rows:
-            if wanted == "no e-mail" and cells[3]:
-                continue
-            if wanted and wanted != "no e-mail" and status != wanted:
-                continue
-            text = " ".join(cells[:4]).casefold()
-            if all(word in text for word in words):
-                shown.append((code, cells))
-        self.table.set_rows([code for code, _cells in shown], [cells for _code, cells in shown])
-        with_email = sum(1 for _code, cells, _status in self.rows if cells[3])
+        shown = [
+            row
+            for row in self.rows
+            if matches_status(row, wanted) and all(word in row.search for word in words)
+        ]
+        self.table.set_rows([row.code for row in shown], [row.cells for row in shown])
+        with_email = sum(1 for row in self.rows if row.cells[3])
         self.query_one("#count", Static).update(
             _("{shown} of {total} municipalities · {with_email} have a contact e-mail").format(
                 shown=len(shown), total=len(self.rows), with_email=with_email

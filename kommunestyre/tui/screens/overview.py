@@ -26,13 +26,6 @@ class OverviewScreen(BaseScreen):
         "and warnings. Select a cohort and press enter to open it."
     )
     BINDINGS = [
-        Binding(
-            "a",
-            "app.add_directorate",
-            N_("Add directorate"),
-            id="overview.add",
-            tooltip=N_("Register a municipality's directorate"),
-        ),
         Binding("right,l", "app.focus_next", N_("Next cohort"), show=False),
         Binding("left,h", "app.focus_previous", N_("Previous cohort"), show=False),
     ]

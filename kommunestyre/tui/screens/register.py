@@ -195,7 +195,7 @@ class RegisterScreen(BaseScreen):
         Binding(
             "p",
             "promote",
-            N_("Promote"),
+            NP_("register.promote", "Promote"),  # "from the waiting list" in Danish: found by it
             id="register.promote",
             tooltip=N_("Admit from the waiting list if there is room"),
         ),
@@ -207,7 +207,6 @@ class RegisterScreen(BaseScreen):
             id="register.erase",
             tooltip=N_("GDPR erasure: remove the person for good"),
         ),
-        Binding("a", "app.add_directorate", N_("Add directorate"), id="register.add"),
         Binding(
             "i",
             "import_sheet",
