@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from kommunestyre import __version__, i18n
+from kommunestyre.i18n import _
 from kommunestyre.terminal import PrintableStream
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def _cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     location = ctx.location(args)
     definition = Path(args.cohorts) if args.cohorts else None
     init_database(location.path, force=args.force, definition=definition, clock=ctx.clock)
-    print(f"Created {location.path} from the programme definition.")
+    print(_("Created {path} from the programme definition.").format(path=location.path))
     return 0
 
 
@@ -65,11 +66,11 @@ def _cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
 
     location = ctx.location(args)
     create_demo(location.path, force=args.force, clock=ctx.clock)
-    print(f"Created the demonstration database {location.path}.")
+    print(_("Created the demonstration database {path}.").format(path=location.path))
     if location.explicit:
-        print(f"Try: kommunestyre headcount --db {location.path}")
+        print(_("Try: kommunestyre headcount --db {path}").format(path=location.path))
     else:
-        print("Try: kommunestyre headcount")
+        print(_("Try: kommunestyre headcount"))
     return 0
 
 
@@ -119,52 +120,67 @@ def _add_language(parser: argparse.ArgumentParser, default: object = None) -> No
         "--lang",
         choices=i18n.LANGUAGES,
         default=default,
-        help=i18n._("the interface's language (default: $KOMMUNESTYRE_LANG, else the programme's)"),
+        help=_("the interface's language (default: $KOMMUNESTYRE_LANG, else the programme's)"),
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kommunestyre",
-        description="The coordinators' workbench for Kommunestyret 2030. "
-        "Without a command it opens the app.",
-        epilog="The database is --db PATH, else $KOMMUNESTYRE_DB, else the user data folder "
-        "(created from the programme definition on first use).",
+        description=_(
+            "The coordinators' workbench for Kommunestyret 2030. "
+            "Without a command it opens the app."
+        ),
+        epilog=_(
+            "The database is --db PATH, else $KOMMUNESTYRE_DB, else the user data folder "
+            "(created from the programme definition on first use)."
+        ),
     )
-    parser.add_argument("--version", action="version", version=f"kommunestyre {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="the database file")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"kommunestyre {__version__}",
+        help=_("show program's version number and exit"),
+    )
+    parser.add_argument("--db", metavar="PATH", help=_("the database file"))
     _add_language(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     # Each command also accepts --db after its name; SUPPRESS keeps it from hiding the global one.
     db_option = argparse.ArgumentParser(add_help=False)
     db_option.add_argument(
-        "--db", metavar="PATH", default=argparse.SUPPRESS, help="the database file"
+        "--db", metavar="PATH", default=argparse.SUPPRESS, help=_("the database file")
     )
     _add_language(db_option, argparse.SUPPRESS)
 
     init = commands.add_parser(
-        "init", parents=[db_option], help="create a database from the programme definition"
+        "init", parents=[db_option], help=_("create a database from the programme definition")
     )
-    init.add_argument("--force", action="store_true", help="replace an existing database")
+    init.add_argument("--force", action="store_true", help=_("replace an existing database"))
     init.add_argument(
-        "--cohorts", metavar="DIR", help="a programme definition folder (default: the shipped one)"
+        "--cohorts",
+        metavar="DIR",
+        help=_("a programme definition folder (default: the shipped one)"),
     )
     init.set_defaults(handler=_cmd_init)
 
     demo = commands.add_parser(
-        "demo", parents=[db_option], help="create a demonstration database with fictional people"
+        "demo",
+        parents=[db_option],
+        help=_("create a demonstration database with fictional people"),
     )
-    demo.add_argument("--force", action="store_true", help="replace an existing database")
+    demo.add_argument("--force", action="store_true", help=_("replace an existing database"))
     demo.set_defaults(handler=_cmd_demo)
 
     count = commands.add_parser(
         "headcount",
         parents=[db_option],
-        help="directorates, participants and free seats per cohort",
+        help=_("directorates, participants and free seats per cohort"),
     )
-    count.add_argument("--cohort", type=_cohort_number, metavar="N", help="only hold N, in detail")
-    count.add_argument("--json", action="store_true", help="print the figures as JSON")
+    count.add_argument(
+        "--cohort", type=_cohort_number, metavar="N", help=_("only hold N, in detail")
+    )
+    count.add_argument("--json", action="store_true", help=_("print the figures as JSON"))
     count.set_defaults(handler=_cmd_headcount)
 
     from kommunestyre import cli_letters, cli_lists, cli_register  # stdlib only at import time
@@ -194,7 +210,9 @@ def main(
             if "\x00" in argument or any("\ud800" <= c <= "\udfff" for c in argument):
                 shown = argument.encode("unicode_escape", "backslashreplace").decode()[:60]
                 parser.error(
-                    f"the argument {shown!r} contains a character no file or name can hold"
+                    _(
+                        "the argument {argument} contains a character no file or name can hold"
+                    ).format(argument=repr(shown))
                 )
         args = parser.parse_args(arguments)
         ctx = Context(clock, environ)
@@ -222,14 +240,16 @@ def _run_guarded(handler: Handler, args: argparse.Namespace, ctx: Context) -> in
     try:
         return handler(args, ctx)
     except KommunestyreError as error:
-        print(f"kommunestyre: {error.title.lower()}: {error}", file=sys.stderr)
+        line = f"kommunestyre: {error.title.lower()}: {error}"  # not translated: layout only
+        print(line, file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:  # the reader (say, `| head`) has gone: stop quietly
         sys.stderr.close()
         return 0
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
-        print(f"kommunestyre: {where}{error.strerror or error}", file=sys.stderr)
+        line = f"kommunestyre: {where}{error.strerror or error}"  # not translated: the system's
+        print(line, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

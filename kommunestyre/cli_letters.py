@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kommunestyre.cli_register import cohort_number
+from kommunestyre.formats import short_date
+from kommunestyre.i18n import N_, _, ngettext, pgettext
 from kommunestyre.letters import PASSWORD_ENV  # a constant: loads nothing else
 
 if TYPE_CHECKING:
@@ -29,64 +31,88 @@ PREFLIGHT_FAILED = 3
 SOME_FAILED = 4
 STOPPED = 130  # stopped by ctrl+c or a signal, cleanly
 
+#: The ledger's values in words (the values themselves are keys; eml, mbox and smtp read the
+#: same in both languages).
+LEDGER_WORDS = {
+    "current": N_("current"),
+    "stale": N_("stale"),
+    "superseded": N_("superseded"),
+    "gone": N_("gone"),
+    "marked": N_("marked"),
+    "exported": N_("exported"),
+    "sent": N_("sent"),
+    "uncertain": N_("uncertain"),
+}
+
+
+def _word(key: str) -> str:
+    return _(LEDGER_WORDS[key]) if key in LEDGER_WORDS else key
+
 
 def add_commands(commands: argparse._SubParsersAction, db_option: argparse.ArgumentParser) -> None:
-    letters = commands.add_parser("letters", help="preview, check, export and send letters")
+    letters = commands.add_parser("letters", help=_("preview, check, export and send letters"))
     verbs = letters.add_subparsers(dest="verb", metavar="VERB", required=True)
 
     common = argparse.ArgumentParser(add_help=False, parents=[db_option])
-    common.add_argument("--templates", metavar="DIR", help="your own templates (override by name)")
+    common.add_argument(
+        "--templates", metavar="DIR", help=_("your own templates (override by name)")
+    )
 
     selection = argparse.ArgumentParser(add_help=False, parents=[common])
     selection.add_argument(
-        "letter", help="invitation, confirmation, waitlist, practical or followup"
+        "letter", help=_("invitation, confirmation, waitlist, practical or followup")
     )
     selection.add_argument(
-        "--cohort", type=cohort_number, metavar="N", help="only recipients in hold N"
+        "--cohort", type=cohort_number, metavar="N", help=_("only recipients in hold N")
     )
-    selection.add_argument("--field", metavar="KEY", help="only participants of this field")
-    selection.add_argument("--status", help="which recipients (see `letters list`)")
+    selection.add_argument("--field", metavar="KEY", help=_("only participants of this field"))
+    selection.add_argument("--status", help=_("which recipients (see `letters list`)"))
     selection.add_argument(
-        "--skip", action="append", default=[], metavar="EMAIL", help="leave this recipient out"
+        "--skip", action="append", default=[], metavar="EMAIL", help=_("leave this recipient out")
     )
     selection.add_argument(
-        "--resend", action="store_true", help="include letters already delivered (updates)"
+        "--resend", action="store_true", help=_("include letters already delivered (updates)")
     )
 
-    verbs.add_parser("list", parents=[common], help="the letters and who they go to").set_defaults(
-        handler=_list
-    )
-    preview = verbs.add_parser("preview", parents=[selection], help="show a letter as rendered")
-    preview.add_argument("--to", metavar="EMAIL", help="the letter for this recipient")
-    preview.add_argument("--html", action="store_true", help="show the HTML body")
+    verbs.add_parser(
+        "list", parents=[common], help=_("the letters and who they go to")
+    ).set_defaults(handler=_list)
+    preview = verbs.add_parser("preview", parents=[selection], help=_("show a letter as rendered"))
+    preview.add_argument("--to", metavar="EMAIL", help=_("the letter for this recipient"))
+    preview.add_argument("--html", action="store_true", help=_("show the HTML body"))
     preview.set_defaults(handler=_preview)
 
-    exporter = verbs.add_parser("export", parents=[selection], help="write .eml files or an mbox")
+    exporter = verbs.add_parser(
+        "export", parents=[selection], help=_("write .eml files or an mbox")
+    )
     exporter.add_argument("--format", choices=("eml", "mbox"), required=True)
-    exporter.add_argument("--out", metavar="DIR", required=True, help="a new or empty folder")
+    exporter.add_argument("--out", metavar="DIR", required=True, help=_("a new or empty folder"))
     exporter.set_defaults(handler=_export)
 
     sender = verbs.add_parser(
-        "send", parents=[selection], help="send over SMTP (dry run unless --send)"
+        "send", parents=[selection], help=_("send over SMTP (dry run unless --send)")
     )
     sender.add_argument("--smtp-host", required=True)
     sender.add_argument("--smtp-port", type=int)
     sender.add_argument("--security", choices=("starttls", "ssl", "none"), default="starttls")
-    sender.add_argument("--smtp-user", help=f"log in as this user; password from ${PASSWORD_ENV}")
-    sender.add_argument("--smtp-ca", metavar="FILE", help="also trust this CA certificate")
-    sender.add_argument("--rate", type=float, metavar="N", help="at most N messages a minute")
-    sender.add_argument("--send", action="store_true", help="really send (default: dry run)")
+    sender.add_argument(
+        "--smtp-user",
+        help=_("log in as this user; password from ${variable}").format(variable=PASSWORD_ENV),
+    )
+    sender.add_argument("--smtp-ca", metavar="FILE", help=_("also trust this CA certificate"))
+    sender.add_argument("--rate", type=float, metavar="N", help=_("at most N messages a minute"))
+    sender.add_argument("--send", action="store_true", help=_("really send (default: dry run)"))
     sender.set_defaults(handler=_send)
 
     marker = verbs.add_parser(
         "mark-sent",
         parents=[selection],
-        help="record exported letters as sent (after sending them from your mail program)",
+        help=_("record exported letters as sent (after sending them from your mail program)"),
     )
     marker.set_defaults(handler=_mark_sent)
 
     verbs.add_parser(
-        "ledger", parents=[common], help="what was exported and sent, and what is stale"
+        "ledger", parents=[common], help=_("what was exported and sent, and what is stale")
     ).set_defaults(handler=_ledger)
 
 
@@ -106,7 +132,10 @@ def _batch(args: argparse.Namespace, service: LetterService) -> Batch:
         from kommunestyre.errors import ValidationError
 
         choices = ", ".join(repr(s) for s in kind.statuses)
-        raise ValidationError("--status", f"{args.status!r} is not one of {choices}")
+        raise ValidationError(
+            "--status",
+            _("{status} is not one of {choices}").format(status=repr(args.status), choices=choices),
+        )
     filters = Filters(cohort=args.cohort, field=args.field, status=args.status)
     workers = min(4, os.cpu_count() or 1)  # the command line has no threads: forking is safe
     return service.prepare(
@@ -122,30 +151,61 @@ def _report(batch: Batch) -> None:
         r = letter.recipient
         if letter.state is State.ERROR:
             for problem in letter.problems:
-                print(f"  problem  {r.label} <{r.email or '-'}>: {problem}")
+                print(
+                    "  "
+                    + _("problem  {who} <{email}>: {problem}").format(
+                        who=r.label, email=r.email or "-", problem=problem
+                    )
+                )
         elif letter.state is State.STALE:
-            print(f"  STALE    {r.label} <{r.email}>: changed since it was sent; --resend updates")
-    if batch.count(State.SENT):
-        print(f"  {batch.count(State.SENT)} already sent and unchanged (--resend repeats them)")
-    if batch.count(State.EXPORTED):
+            print(
+                "  "
+                + _("STALE    {who} <{email}>: changed since it was sent; --resend updates").format(
+                    who=r.label, email=r.email
+                )
+            )
+    if n := batch.count(State.SENT):
         print(
-            f"  {batch.count(State.EXPORTED)} exported before but not marked as sent: they go "
-            "out again (letters mark-sent records drafts you sent yourself)"
+            "  "
+            + ngettext(
+                "{n} already sent and unchanged (--resend repeats them)",
+                "{n} already sent and unchanged (--resend repeats them)",
+                n,
+            ).format(n=n)
         )
-    if batch.count(State.SKIPPED):
-        print(f"  {batch.count(State.SKIPPED)} skipped on request")
-    print(f"Pre-flight, {batch.kind.key}: {batch.summary()}.")
+    if n := batch.count(State.EXPORTED):
+        print(
+            "  "
+            + ngettext(
+                "{n} exported before but not marked as sent: they go out again "
+                "(letters mark-sent records drafts you sent yourself)",
+                "{n} exported before but not marked as sent: they go out again "
+                "(letters mark-sent records drafts you sent yourself)",
+                n,
+            ).format(n=n)
+        )
+    if n := batch.count(State.SKIPPED):
+        print("  " + ngettext("{n} skipped on request", "{n} skipped on request", n).format(n=n))
+    print(
+        _("Pre-flight, {letter}: {summary}.").format(letter=batch.kind.key, summary=batch.summary())
+    )
 
 
 def _stop_if_unclean(batch: Batch) -> None:
     if not batch.clean:
         from kommunestyre.errors import KommunestyreError
 
+        n = len(batch.errors)
         error = KommunestyreError(
-            f"pre-flight failed for {len(batch.errors)} recipient(s); nothing was written or "
-            "sent (correct them, or leave them out with --skip EMAIL)"
+            ngettext(
+                "pre-flight failed for {n} recipient(s); nothing was written or sent "
+                "(correct them, or leave them out with --skip EMAIL)",
+                "pre-flight failed for {n} recipient(s); nothing was written or sent "
+                "(correct them, or leave them out with --skip EMAIL)",
+                n,
+            ).format(n=n)
         )
-        error.title = "Pre-flight"
+        error.title = N_("Pre-flight")
         error.exit_code = PREFLIGHT_FAILED
         raise error
 
@@ -154,14 +214,22 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
     from kommunestyre.letters.catalogue import LETTERS, Filters
 
     service = _service(args, ctx)
-    print(f"{'Letter':<13} {'Goes to':<30} {'Now':>4}  Statuses")
-    for kind in LETTERS.values():
-        batch = service.prepare(kind.key, Filters())
-        calendar = " +.ics" if kind.calendar else ""
-        statuses = ", ".join(kind.statuses)
-        print(f"{kind.key:<13} {kind.audience + calendar:<30} {len(batch.letters):>4}  {statuses}")
-    where = service.own_templates or "the built-in templates"
-    print(f"\nTemplates: {where}. Preview one with: kommunestyre letters preview LETTER")
+    audiences = {
+        key: kind.audience + (" +.ics" if kind.calendar else "") for key, kind in LETTERS.items()
+    }
+    width = max(30, *(len(audience) for audience in audiences.values()))
+    letter, goes_to, now, statuses = _("Letter"), _("Goes to"), _("Now"), _("Statuses")
+    print(f"{letter:<13} {goes_to:<{width}} {now:>4}  {statuses}")
+    for key, kind in LETTERS.items():
+        count = len(service.prepare(kind.key, Filters()).letters)
+        print(f"{key:<13} {audiences[key]:<{width}} {count:>4}  {', '.join(kind.statuses)}")
+    where = service.own_templates or _("the built-in templates")
+    print()
+    print(
+        _("Templates: {where}. Preview one with: kommunestyre letters preview LETTER").format(
+            where=where
+        )
+    )
     return 0
 
 
@@ -177,16 +245,25 @@ def _preview(args: argparse.Namespace, ctx: Context) -> int:
             if args.to.casefold() in (letter.recipient.email.casefold(), letter.recipient.key)
         ]
         if not letters:
-            raise UnknownRecord(f"{args.to} is not among the recipients of this letter")
+            raise UnknownRecord(
+                _("{email} is not among the recipients of this letter").format(email=args.to)
+            )
     if not letters:
-        print("No recipients match.")
+        print(_("No recipients match."))
         return 0
     letter = letters[0]
     r = letter.recipient
-    print(f"To: {r.name} <{r.email}>   ({r.label}, {len(batch.letters)} recipient(s) in all)")
-    print(f"Subject: {letter.subject}")
+    n = len(batch.letters)
+    print(
+        ngettext(
+            "To: {name} <{email}>   ({who}, {n} recipient(s) in all)",
+            "To: {name} <{email}>   ({who}, {n} recipient(s) in all)",
+            n,
+        ).format(name=r.name, email=r.email, who=r.label, n=n)
+    )
+    print(_("Subject: {subject}").format(subject=letter.subject))
     if letter.calendar:
-        print(f"Attachment: {letter.calendar.filename}")
+        print(_("Attachment: {file}").format(file=letter.calendar.filename))
     print()
     print(letter.html if args.html else letter.text)
     _report(batch)
@@ -199,13 +276,18 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
     _report(batch)
     _stop_if_unclean(batch)
     if not batch.outgoing:
-        print("Nothing to export: every letter was sent already (use --resend to repeat).")
+        print(_("Nothing to export: every letter was sent already (use --resend to repeat)."))
         return 0
     report = service.export(batch, Path(args.out).expanduser(), args.format)
+    n = len(report.deliveries)
     print(
-        f"Exported {len(report.deliveries)} letter(s) to {report.folder} as drafts (manifest.csv "
-        "lists them). Once you have sent them from your mail program: "
-        f"kommunestyre letters mark-sent {batch.kind.key}"
+        ngettext(
+            "Exported {n} letter(s) to {folder} as drafts (manifest.csv lists them). Once you "
+            "have sent them from your mail program: kommunestyre letters mark-sent {letter}",
+            "Exported {n} letter(s) to {folder} as drafts (manifest.csv lists them). Once you "
+            "have sent them from your mail program: kommunestyre letters mark-sent {letter}",
+            n,
+        ).format(n=n, folder=report.folder, letter=batch.kind.key)
     )
     return 0
 
@@ -217,9 +299,15 @@ def _mark_sent(args: argparse.Namespace, ctx: Context) -> int:
     filters = Filters(cohort=args.cohort, field=args.field, status=args.status)
     marked = service.mark_sent(args.letter, filters, skip=tuple(args.skip))
     if not marked:
-        print("Nothing to mark: no exported letter is waiting to be marked as sent.")
+        print(_("Nothing to mark: no exported letter is waiting to be marked as sent."))
     else:
-        print(f"Marked {marked} exported '{args.letter}' letter(s) as sent.")
+        print(
+            ngettext(
+                "Marked {n} exported '{letter}' letter(s) as sent.",
+                "Marked {n} exported '{letter}' letter(s) as sent.",
+                marked,
+            ).format(n=marked, letter=args.letter)
+        )
     return 0
 
 
@@ -229,10 +317,15 @@ def _password(args: argparse.Namespace, ctx: Context) -> str | None:
     if ctx.environ.get(PASSWORD_ENV):
         return ctx.environ[PASSWORD_ENV]
     if sys.stdin.isatty():
-        return getpass.getpass(f"Password for {args.smtp_user} at {args.smtp_host}: ")
+        return getpass.getpass(
+            _("Password for {user} at {host}: ").format(user=args.smtp_user, host=args.smtp_host)
+        )
     from kommunestyre.errors import ValidationError
 
-    raise ValidationError("password", f"set {PASSWORD_ENV} or run in a terminal to be asked")
+    raise ValidationError(
+        "password",
+        _("set {variable} or run in a terminal to be asked").format(variable=PASSWORD_ENV),
+    )
 
 
 def _send(args: argparse.Namespace, ctx: Context) -> int:
@@ -251,12 +344,16 @@ def _send(args: argparse.Namespace, ctx: Context) -> int:
     _report(batch)
     _stop_if_unclean(batch)
     if not batch.outgoing:
-        print("Nothing to send: every letter was sent already (use --resend to repeat).")
+        print(_("Nothing to send: every letter was sent already (use --resend to repeat)."))
         return 0
     if not args.send:
+        n = len(batch.outgoing)
         print(
-            f"Dry run: {len(batch.outgoing)} letter(s) would be sent via {settings.address}. "
-            "Add --send to send them."
+            ngettext(
+                "Dry run: {n} letter(s) would be sent via {server}. Add --send to send them.",
+                "Dry run: {n} letter(s) would be sent via {server}. Add --send to send them.",
+                n,
+            ).format(n=n, server=settings.address)
         )
         return 0
     password = _password(args, ctx)
@@ -264,16 +361,29 @@ def _send(args: argparse.Namespace, ctx: Context) -> int:
         report = service.send(batch, settings, password, cancelled=stop.is_set)
     for item, reason in report.failed:
         r = item.letter.recipient
-        print(f"  failed   {r.label} <{r.email}>: {reason}")
+        print(
+            "  "
+            + _("failed   {who} <{email}>: {reason}").format(
+                who=r.label, email=r.email, reason=reason
+            )
+        )
     for item, reason in report.uncertain:
         r = item.letter.recipient
         print(
-            f"  UNSURE   {r.label} <{r.email}>: {reason}; it may have arrived (--resend sends it)"
+            "  "
+            + _(
+                "UNSURE   {who} <{email}>: {reason}; it may have arrived (--resend sends it)"
+            ).format(who=r.label, email=r.email, reason=reason)
         )
-    print(f"Sent via {settings.address}: {report.summary()}.")
+    print(
+        _("Sent via {server}: {summary}.").format(server=settings.address, summary=report.summary())
+    )
     if report.cancelled:
         print(
-            "Stopped on request: every letter sent so far is in the ledger; run again for the rest."
+            _(
+                "Stopped on request: every letter sent so far is in the ledger; "
+                "run again for the rest."
+            )
         )
         return STOPPED
     return SOME_FAILED if report.failed or report.uncertain else 0
@@ -298,10 +408,10 @@ def stop_requests() -> Iterator[threading.Event]:
         if stop.is_set() and number == signal.SIGINT:
             if not HANDING_OVER.is_set():
                 raise KeyboardInterrupt
-            say("Finishing the letter in hand (it is being recorded)…")
+            say(_("Finishing the letter in hand (it is being recorded)…"))
             return
         stop.set()
-        say("Stopping after the letter being sent…")
+        say(_("Stopping after the letter being sent…"))
 
     for name in signals:
         signal.signal(getattr(signal, name), asked)
@@ -315,17 +425,26 @@ def stop_requests() -> Iterator[threading.Event]:
 def _ledger(args: argparse.Namespace, ctx: Context) -> int:
     lines = _service(args, ctx).ledger()
     if not lines:
-        print("No letters have been delivered yet.")
+        print(_("No letters have been delivered yet."))
         return 0
-    print(f"{'When':<16} {'Letter':<13} {'How':<7} {'Status':<9} {'State':<10} Recipient")
+    when, letter, how = _("When"), _("Letter"), pgettext("ledger column", "How")
+    status, state, recipient = _("Status"), _("State"), _("Recipient")
+    print(f"{when:<16} {letter:<13} {how:<7} {status:<9} {state:<10} {recipient}")
     for line in lines:
         d = line.delivery
-        who = d.email or "(erased)"
+        who = d.email or _("(erased)")
         print(
-            f"{d.at:%d.%m.%Y %H:%M} {d.letter:<13} {d.channel:<7} {d.status:<9} "
-            f"{line.state:<10} {who}"
+            f"{short_date(d.at.date())} {d.at:%H:%M} {d.letter:<13} {_word(d.channel):<7} "
+            f"{_word(d.status):<9} {_word(line.state):<10} {who}"
         )
     stale = sum(1 for line in lines if line.state == "stale")
     if stale:
-        print(f"\n{stale} letter(s) are stale: the data behind them changed. Resend with --resend.")
+        print()
+        print(
+            ngettext(
+                "{n} letter(s) are stale: the data behind them changed. Resend with --resend.",
+                "{n} letter(s) are stale: the data behind them changed. Resend with --resend.",
+                stale,
+            ).format(n=stale)
+        )
     return 0

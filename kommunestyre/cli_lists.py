@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kommunestyre.cli_register import cohort_number
+from kommunestyre.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from kommunestyre.cli import Context
@@ -23,7 +24,9 @@ def _row_numbers(text: str) -> list[int]:
     parts = [part for part in text.replace(" ", "").split(",") if part]
     if not all(p.isascii() and p.isdigit() and len(p) <= 7 for p in parts):
         shown = text if len(text) <= 30 else text[:30] + "…"
-        raise argparse.ArgumentTypeError(f"{shown!r}: row numbers separated by commas")
+        raise argparse.ArgumentTypeError(
+            _("{text}: row numbers separated by commas").format(text=repr(shown))
+        )
     return [int(part) for part in parts]
 
 
@@ -31,42 +34,49 @@ def add_commands(commands: argparse._SubParsersAction, db_option: argparse.Argum
     importing = commands.add_parser(
         "import",
         parents=[db_option],
-        help="import registrations from a CSV or XLSX sheet (all rows or none)",
-        description="Rows are grouped by municipality into directorates and admitted in row "
-        "order. Nothing is saved unless every row is valid; --dry-run only reports.",
+        help=_("import registrations from a CSV or XLSX sheet (all rows or none)"),
+        description=_(
+            "Rows are grouped by municipality into directorates and admitted in row order. "
+            "Nothing is saved unless every row is valid; --dry-run only reports."
+        ),
     )
-    importing.add_argument("file", nargs="?", help="the sheet (.csv or .xlsx)")
+    importing.add_argument("file", nargs="?", help=_("the sheet (.csv or .xlsx)"))
     importing.add_argument(
-        "--cohort", type=cohort_number, metavar="N", help="hold N for rows without a hold column"
+        "--cohort",
+        type=cohort_number,
+        metavar="N",
+        help=_("hold N for rows without a hold column"),
     )
-    importing.add_argument("--dry-run", action="store_true", help="report, save nothing")
+    importing.add_argument("--dry-run", action="store_true", help=_("report, save nothing"))
     importing.add_argument(
         "--exclude-rows",
         type=_row_numbers,
         default=[],
         metavar="ROWS",
-        help="leave these rows out, e.g. 5,9",
+        help=_("leave these rows out, e.g. 5,9"),
     )
     importing.add_argument(
         "--template",
         metavar="FILE",
-        help="write an empty sign-up sheet (.xlsx or .csv) with the expected columns",
+        help=_("write an empty sign-up sheet (.xlsx or .csv) with the expected columns"),
     )
     importing.set_defaults(handler=_import)
 
     export = commands.add_parser(
         "export",
         parents=[db_option],
-        help="write a list: participants, networks, invoices or contacts",
+        help=_("write a list: participants, networks, invoices or contacts"),
     )
-    export.add_argument("list", choices=LIST_KINDS, help="which list")
+    export.add_argument("list", choices=LIST_KINDS, help=_("which list"))
     export.add_argument(
-        "--out", required=True, metavar="FILE", help="FILE.csv, FILE.xlsx or FILE.md"
+        "--out", required=True, metavar="FILE", help=_("FILE.csv, FILE.xlsx or FILE.md")
     )
-    export.add_argument("--cohort", type=cohort_number, metavar="N", help="only hold N")
-    export.add_argument("--field", metavar="KEY", help="only this professional field")
+    export.add_argument("--cohort", type=cohort_number, metavar="N", help=_("only hold N"))
+    export.add_argument("--field", metavar="KEY", help=_("only this professional field"))
     export.add_argument(
-        "--comma", action="store_true", help="CSV with commas and decimal points (default: ;)"
+        "--comma",
+        action="store_true",
+        help=_("CSV with commas and decimal points (default: ;)"),
     )
     export.set_defaults(handler=_export)
 
@@ -78,14 +88,14 @@ def print_report(report: ImportReport) -> None:
     for line in describe_rows(plan):
         print(f"  {line}")
     for warning in plan.warnings:
-        print(f"  note: {warning}")
+        print("  " + _("note: {warning}").format(warning=warning))
     for problem in plan.problems:
-        print(f"  problem: {problem}")
+        print("  " + _("problem: {problem}").format(problem=problem))
     if report.outcome:
-        print("Would result in:" if report.dry_run else "Result:")
+        print(_("Would result in:") if report.dry_run else _("Result:"))
         for line in report.outcome:
             print(f"  {line}")
-    print(f"Import: {plan.summary()}.")
+    print(_("Import: {summary}.").format(summary=plan.summary()))
 
 
 def _write_template(path: Path) -> int:
@@ -94,7 +104,7 @@ def _write_template(path: Path) -> int:
     from kommunestyre.lists.writers import write_listing
 
     write_listing(Listing("template", "Tilmelding", TEMPLATE_HEADERS, []), path)
-    print(f"Wrote an empty sign-up sheet to {path}.")
+    print(_("Wrote an empty sign-up sheet to {path}.").format(path=path))
     return 0
 
 
@@ -106,7 +116,7 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
     if args.template:
         return _write_template(Path(args.template).expanduser())
     if not args.file:
-        raise ValidationError("file", "name the sheet to import (or --template FILE)")
+        raise ValidationError("file", _("name the sheet to import (or --template FILE)"))
     registry = Registry(open_repository(ctx.location(args), clock=ctx.clock))
     path = Path(args.file).expanduser()
     options = {"cohort": args.cohort, "exclude": args.exclude_rows}
@@ -114,19 +124,23 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
         report = registry.preview_import(path, **options)
         print_report(report)
         if not report.plan.clean:
-            print("Nothing would be imported: correct the rows, or leave them out with "
-                  "--exclude-rows.")  # fmt: skip
+            print(
+                _(
+                    "Nothing would be imported: correct the rows, or leave them out with "
+                    "--exclude-rows."
+                )
+            )
             return IMPORT_PROBLEMS
-        print("Dry run: nothing was saved.")
+        print(_("Dry run: nothing was saved."))
         return 0
     try:
         report = registry.import_registrations(path, **options)
     except ImportRejected as rejected:
         print_report(rejected.report)
-        print("Nothing was imported: correct the rows, or leave them out with --exclude-rows.")
+        print(_("Nothing was imported: correct the rows, or leave them out with --exclude-rows."))
         return IMPORT_PROBLEMS
     print_report(report)
-    print("Saved." if report.saved else "Nothing new: every row is registered already.")
+    print(_("Saved.") if report.saved else _("Nothing new: every row is registered already."))
     return 0
 
 
@@ -140,5 +154,10 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
     listing = export_list(
         repository, args.list, path, Selection(args.cohort, args.field), comma=args.comma
     )
-    print(f"Wrote {len(listing.rows)} row(s) of {args.list} to {path}.")
+    n = len(listing.rows)
+    print(
+        ngettext(
+            "Wrote {n} row(s) of {list} to {path}.", "Wrote {n} row(s) of {list} to {path}.", n
+        ).format(n=n, list=args.list, path=path)
+    )
     return 0

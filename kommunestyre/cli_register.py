@@ -13,11 +13,15 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from kommunestyre.i18n import N_, _
+
 if TYPE_CHECKING:
     from kommunestyre.cli import Context
     from kommunestyre.services.registry import Registry, Result, Target
 
-WHO_HELP = "a participant's e-mail address, or a municipality (name or code) for its directorate"
+WHO_HELP = N_(
+    "a participant's e-mail address, or a municipality (name or code) for its directorate"
+)
 
 
 def add_commands(commands: argparse._SubParsersAction, db_option: argparse.ArgumentParser) -> None:
@@ -27,33 +31,36 @@ def add_commands(commands: argparse._SubParsersAction, db_option: argparse.Argum
         parser = commands.add_parser(
             name, parents=[db_option], help=help_text, description=help_text
         )
-        parser.add_argument("who", metavar="WHO", help=WHO_HELP)
+        parser.add_argument("who", metavar="WHO", help=_(WHO_HELP))
         parser.add_argument(
-            "--dry-run", action="store_true", help="say exactly what would happen; save nothing"
+            "--dry-run", action="store_true", help=_("say exactly what would happen; save nothing")
         )
         if ask:
-            parser.add_argument("--yes", action="store_true", help="do not ask first")
+            parser.add_argument("--yes", action="store_true", help=_("do not ask first"))
         parser.set_defaults(handler=handler)
         return parser
 
-    move = command("move", "move a participant or a directorate to another cohort", _move)
+    move = command("move", _("move a participant or a directorate to another cohort"), _move)
     move.add_argument(
-        "--to", type=cohort_number, required=True, metavar="N", help="the cohort (hold) number"
+        "--to", type=cohort_number, required=True, metavar="N", help=_("the cohort (hold) number")
     )
     command(
-        "cancel", "cancel a registration (says whether it is free or binding)", _cancel, ask=True
+        "cancel",
+        _("cancel a registration (says whether it is free or binding)"),
+        _cancel,
+        ask=True,
     )
-    command("reinstate", "undo a cancellation: the seat back if there is room", _reinstate)
+    command("reinstate", _("undo a cancellation: the seat back if there is room"), _reinstate)
     substitute = command(
-        "substitute", "a named substitute takes over a participant's seat", _substitute
+        "substitute", _("a named substitute takes over a participant's seat"), _substitute
     )
-    substitute.add_argument("--name", required=True, help="the substitute's name")
-    substitute.add_argument("--email", required=True, help="the substitute's e-mail address")
-    substitute.add_argument("--title", default=None, help="job title (default: the original's)")
-    substitute.add_argument("--phone", default="", help="phone number")
-    command("accept", "take up a seat offer (binding from then on)", _accept)
-    command("decline", "decline a seat offer (free): it goes to the next", _decline)
-    command("erase", "erase a person's personal data for good (GDPR)", _erase, ask=True)
+    substitute.add_argument("--name", required=True, help=_("the substitute's name"))
+    substitute.add_argument("--email", required=True, help=_("the substitute's e-mail address"))
+    substitute.add_argument("--title", default=None, help=_("job title (default: the original's)"))
+    substitute.add_argument("--phone", default="", help=_("phone number"))
+    command("accept", _("take up a seat offer (binding from then on)"), _accept)
+    command("decline", _("decline a seat offer (free): it goes to the next"), _decline)
+    command("erase", _("erase a person's personal data for good (GDPR)"), _erase, ask=True)
 
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
@@ -63,7 +70,9 @@ def cohort_number(text: str) -> int:
     """``--to N``, ``--cohort N``: digits 0-9, from 1 (never a traceback on "²" or a huge one)."""
     if not (text.isascii() and text.isdigit()) or len(text) > 3 or int(text) < 1:
         shown = text if len(text) <= 12 else text[:12] + "…"
-        raise argparse.ArgumentTypeError(f"{shown!r} is not a cohort number (1, 2, ...)")
+        raise argparse.ArgumentTypeError(
+            _("{text} is not a cohort number (1, 2, ...)").format(text=repr(shown))
+        )
     return int(text)
 
 
@@ -82,13 +91,17 @@ def _target(registry: Registry, who: str, want: str = "active") -> Target:
 
 def _report(result: Result) -> int:
     if result.dry_run:
-        print("Dry run, nothing saved. This would happen:")
+        print(_("Dry run, nothing saved. This would happen:"))
         for line in result.lines():
             print(f"  {line}")
     else:
         for line in result.lines():
             print(line)
     return 0
+
+
+#: Answers that mean yes, in either language (a script's "y" works in Danish too).
+YES = ("y", "yes", "j", "ja")
 
 
 def _confirm(args: argparse.Namespace, question: str) -> bool:
@@ -98,11 +111,14 @@ def _confirm(args: argparse.Namespace, question: str) -> bool:
     if args.yes or args.dry_run:
         return True
     if not sys.stdin.isatty():
-        raise NotConfirmed(f'no terminal to ask "{question}"; add --yes to go ahead')
-    answer = input(f"{question} [y/N] ").strip().casefold()
-    if answer in ("y", "yes", "j", "ja"):
+        raise NotConfirmed(
+            _('no terminal to ask "{question}"; add --yes to go ahead').format(question=question)
+        )
+    # "[y/N]" reads "[j/N]" in Danish; y, yes, j and ja are all yes, in either language
+    answer = input(_("{question} [y/N] ").format(question=question)).strip().casefold()
+    if answer in YES:
         return True
-    print("Nothing was changed.")
+    print(_("Nothing was changed."))
     return False
 
 
@@ -121,11 +137,13 @@ def _cancel(args: argparse.Namespace, ctx: Context) -> int:
     target = _target(registry, args.who)
     if target.kind == "participant":
         terms = registry.cancellation_terms(target.id)
-        what = f"Cancel {target.label}?"
+        what = _("Cancel {name}?").format(name=target.label)
     else:
         terms = registry.directorate_cancellation_terms(target.id)
-        what = f"Cancel the whole directorate of {target.label}?"
-    print(f"This cancellation is {terms.explanation}.")
+        what = _("Cancel the whole directorate of {municipality}?").format(
+            municipality=target.label
+        )
+    print(_("This cancellation is {explanation}.").format(explanation=terms.explanation))
     if not _confirm(args, what):
         return 1
     if target.kind == "participant":
@@ -152,7 +170,7 @@ def _substitute(args: argparse.Namespace, ctx: Context) -> int:
     registry = _registry(ctx, args)
     target = _target(registry, args.who)
     if target.kind != "participant":
-        raise ValidationError("WHO", "name the person to replace by their e-mail address")
+        raise ValidationError("WHO", _("name the person to replace by their e-mail address"))
     original = registry.snapshot().register.participant(target.id).details
     details = ParticipantDetails(
         name=args.name,
@@ -189,10 +207,12 @@ def _erase(args: argparse.Namespace, ctx: Context) -> int:
     registry = _registry(ctx, args)
     target = _target(registry, args.who, "any")
     print(
-        "Erasing removes the personal data from the register, the history and the backups; "
-        "a seat already on the invoice stays as an anonymous line. It cannot be undone."
+        _(
+            "Erasing removes the personal data from the register, the history and the backups; "
+            "a seat already on the invoice stays as an anonymous line. It cannot be undone."
+        )
     )
-    if not _confirm(args, f"Erase {target.label} for good?"):
+    if not _confirm(args, _("Erase {name} for good?").format(name=target.label)):
         return 1
     if target.kind == "participant":
         result = registry.erase_participant(target.id, target.rev, dry_run=args.dry_run)

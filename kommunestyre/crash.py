@@ -18,8 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kommunestyre import __version__
+from kommunestyre.i18n import _
 
 FOLDER_ENV = "KOMMUNESTYRE_CRASH_DIR"
+
+# The report file is for the developers: it stays English in every language.
+_TITLE = "crash report (no personal data: no messages, no values)"  # not translated: for developers
+_WHILE = "which happened while handling:"  # not translated: a report for the developers
 
 
 def crash_folder() -> Path:
@@ -49,7 +54,7 @@ def describe(error: BaseException) -> list[str]:
                 lines.append(f"      {frame.line.strip()}")
         current = current.__cause__ or current.__context__
         if current is not None:
-            lines.append("which happened while handling:")
+            lines.append(_WHILE)
     return lines
 
 
@@ -59,7 +64,7 @@ def write_report(error: BaseException, where: str) -> Path | None:
     now = datetime.now(UTC)
     text = "\n".join(
         [
-            f"kommunestyre {__version__}: crash report (no personal data: no messages, no values)",
+            f"kommunestyre {__version__}: {_TITLE}",
             f"when: {now.isoformat(timespec='seconds')}",
             f"where: {where}",
             f"python: {platform.python_version()} on {platform.platform(terse=True)}",
@@ -84,8 +89,13 @@ def write_report(error: BaseException, where: str) -> Path | None:
 def one_line(error: BaseException, where: str) -> str:
     """Write the report and say so in one line (for the terminal)."""
     path = write_report(error, where)
-    kept = f"a report without personal data is in {path}" if path else "no report could be saved"
-    return (
-        f"kommunestyre stopped after an unexpected error ({type(error).__name__}); {kept}. "
-        "Nothing half-done was saved."
-    )
+    kind = type(error).__name__
+    if path is None:
+        return _(
+            "kommunestyre stopped after an unexpected error ({error}); no report could be saved. "
+            "Nothing half-done was saved."
+        ).format(error=kind)
+    return _(
+        "kommunestyre stopped after an unexpected error ({error}); a report without personal "
+        "data is in {path}. Nothing half-done was saved."
+    ).format(error=kind, path=path)

@@ -31,7 +31,7 @@ every screen, list, letter and command asks them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from kommunestyre.domain.capacity import (
@@ -1181,6 +1181,26 @@ def update_cohort(
     return Outcome(
         _("settings of hold {number} updated").format(number=number),
         promotions=outcome.promotions,
+    )
+
+
+def bound_by_deadline(register: Register, number: int, deadline: date, now: datetime) -> int | None:
+    """What moving hold ``number``'s registration deadline to ``deadline`` does at once.
+
+    ``None`` when it does not make the cohort's registrations binding (the new deadline is still
+    ahead, or the old one had passed already); otherwise how many admitted seats, free to cancel
+    until now, become binding (a cancellation is billed). Whether a seat is binding is
+    :meth:`Cohort.is_binding` and the cancellation rule's, asked here, not re-derived.
+    """
+    cohort = register.cohort(number)
+    if cohort.is_binding(now) or not replace(cohort, registration_deadline=deadline).is_binding(
+        now
+    ):
+        return None
+    return sum(
+        1
+        for p in register.participants.values()
+        if p.cohort == number and p.status is Status.ADMITTED and not _is_billable(register, p, now)
     )
 
 

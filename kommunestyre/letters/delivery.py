@@ -24,6 +24,7 @@ from kommunestyre.atomic import private_folder
 from kommunestyre.domain.model import Programme
 from kommunestyre.domain.validation import quoted
 from kommunestyre.errors import KommunestyreError, ValidationError
+from kommunestyre.i18n import N_, _, ngettext
 from kommunestyre.letters.batch import Batch, Letter
 from kommunestyre.letters.ledger import EXPORTED, SENT, UNCERTAIN, Delivery
 from kommunestyre.letters.mail import MessageFactory, address
@@ -37,7 +38,7 @@ Cancelled = Callable[[], bool]
 
 
 class DeliveryError(KommunestyreError):
-    title = "Delivery"
+    title = N_("Delivery")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +52,15 @@ class Outgoing:
 def build_messages(batch: Batch, programme: Programme) -> list[Outgoing]:
     """The messages of a clean batch; refuses a batch whose pre-flight found problems."""
     if not batch.clean:
+        failed = len(batch.errors)
         raise DeliveryError(
-            f"the pre-flight found problems for {len(batch.errors)} recipient(s); correct them "
-            "or skip those recipients"
+            ngettext(
+                "the pre-flight found problems for {n} recipient(s); correct them or skip those "
+                "recipients",
+                "the pre-flight found problems for {n} recipient(s); correct them or skip those "
+                "recipients",
+                failed,
+            ).format(n=failed)
         )
     coordinator = programme.coordinator
     sender = address(coordinator.name, coordinator.email, "sender")
@@ -121,7 +128,9 @@ def check_target(target: Path) -> Path:
     except OSError as error:  # a name too long, a folder not readable, ...
         raise DeliveryError(f"{quoted(str(target))}: {error.strerror or error}") from None
     if taken:
-        raise DeliveryError(f"{target} already exists and is not empty; choose a new folder")
+        raise DeliveryError(
+            _("{folder} already exists and is not empty; choose a new folder").format(folder=target)
+        )
     return target
 
 
@@ -141,6 +150,7 @@ def _private_write(path: Path, data: bytes) -> None:
 
 def _manifest(rows: Sequence[tuple[str, ...]]) -> bytes:
     """The list of exported letters, as the lists are written (text never a formula)."""
+    # not translated: manifest.csv's columns are a file format, the same in every language
     headers = ("recipient", "email", "letter", "cohort", "file", "message_id")
     return csv_bytes(headers, rows, delimiter=",")
 
@@ -162,7 +172,7 @@ def export(
     as drafts. Everything is written into a hidden folder beside it and renamed into place at
     the end: a failure or a cancel leaves nothing."""
     if fmt not in ("eml", "mbox"):
-        raise ValidationError("format", f"{quoted(fmt)}: choose eml or mbox")
+        raise ValidationError("format", _("{value}: choose eml or mbox").format(value=quoted(fmt)))
     staging = _staging(target)
     try:
         names: list[str] = []
@@ -170,7 +180,7 @@ def export(
         if fmt == "eml":
             for number, item in enumerate(outgoing, 1):
                 if cancelled and cancelled():
-                    raise DeliveryError("export cancelled; nothing was written")
+                    raise DeliveryError(_("export cancelled; nothing was written"))
                 r = item.letter.recipient
                 hold = f"-hold{r.cohort}" if r.cohort else ""
                 name = f"{number:04d}-{batch.kind.key}{hold}-{safe_name(r.label)}.eml"
@@ -186,7 +196,7 @@ def export(
             try:
                 for number, item in enumerate(outgoing, 1):
                     if cancelled and cancelled():
-                        raise DeliveryError("export cancelled; nothing was written")
+                        raise DeliveryError(_("export cancelled; nothing was written"))
                     box.add(UNSENT + item.message)
                     names.append("letters.mbox")
                     if progress:
@@ -231,17 +241,18 @@ class SmtpSettings:
 
     def checked(self) -> SmtpSettings:
         if not self.host:
-            raise ValidationError("smtp-host", "an SMTP server is needed")
+            raise ValidationError("smtp-host", _("an SMTP server is needed"))
         if self.security not in SECURITY:
             raise ValidationError(
-                "security", f"{quoted(self.security)}: choose starttls, ssl or none"
+                "security",
+                _("{value}: choose starttls, ssl or none").format(value=quoted(self.security)),
             )
         if self.user and self.security == "none":
             raise ValidationError(
-                "security", "a password is never sent over an unencrypted connection"
+                "security", _("a password is never sent over an unencrypted connection")
             )
         if self.per_minute is not None and self.per_minute <= 0:
-            raise ValidationError("rate", "must be a positive number of messages per minute")
+            raise ValidationError("rate", _("must be a positive number of messages per minute"))
         return self
 
     @property
@@ -258,12 +269,28 @@ class SendReport:
     cancelled: bool = False
 
     def summary(self) -> str:
-        text = f"{len(self.sent)} sent, {len(self.failed)} failed"
+        """What happened, in words: "3 sent, 1 failed" (a list of counts, joined by commas)."""
+        parts = [
+            ngettext("{n} sent", "{n} sent", len(self.sent)).format(n=len(self.sent)),
+            ngettext("{n} failed", "{n} failed", len(self.failed)).format(n=len(self.failed)),
+        ]
         if self.uncertain:
-            text += f", {len(self.uncertain)} uncertain (the connection dropped while sending)"
+            uncertain = len(self.uncertain)
+            parts.append(
+                ngettext(
+                    "{n} uncertain (the connection dropped while sending)",
+                    "{n} uncertain (the connection dropped while sending)",
+                    uncertain,
+                ).format(n=uncertain)
+            )
         if self.not_attempted:
-            text += f", {self.not_attempted} not attempted"
-        return text + (" (cancelled)" if self.cancelled else "")
+            parts.append(
+                ngettext("{n} not attempted", "{n} not attempted", self.not_attempted).format(
+                    n=self.not_attempted
+                )
+            )
+        text = ", ".join(parts)
+        return text + " " + _("(cancelled)") if self.cancelled else text
 
 
 def _connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
@@ -287,16 +314,24 @@ def _connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
             smtp.login(settings.user, password or "")
     except smtplib.SMTPNotSupportedError:
         raise DeliveryError(
-            f"{settings.address} does not offer STARTTLS; nothing was sent (and no password)"
+            _("{server} does not offer STARTTLS; nothing was sent (and no password)").format(
+                server=settings.address
+            )
         ) from None
     except ssl.SSLError as error:
         raise DeliveryError(
-            f"TLS with {settings.address} failed: {error.reason or error}"
+            _("TLS with {server} failed: {reason}").format(
+                server=settings.address, reason=error.reason or error
+            )
         ) from None
     except smtplib.SMTPAuthenticationError:
-        raise DeliveryError(f"{settings.address} refused the user name or password") from None
+        raise DeliveryError(
+            _("{server} refused the user name or password").format(server=settings.address)
+        ) from None
     except (OSError, smtplib.SMTPException) as error:
-        raise DeliveryError(f"cannot connect to {settings.address}: {error}") from None
+        raise DeliveryError(
+            _("cannot connect to {server}: {error}").format(server=settings.address, error=error)
+        ) from None
     return smtp
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -187,9 +188,15 @@ def populate(change: Change) -> None:
         moment = datetime(deadline.year, deadline.month, deadline.day, 10, 0)
         return local(moment - timedelta(days=days_before_deadline))
 
-    def log(moment: datetime, action: str, summary: str, **refs: list[int]) -> None:
+    def log(
+        moment: datetime,
+        action: str,
+        summary: str,
+        participants: Iterable[int] = (),
+        directorates: Iterable[int] = (),
+    ) -> None:
         change.now = moment
-        change.log(action, summary, **refs)
+        change.log(action, summary, participants=participants, directorates=directorates)
 
     for number, plan in PLAN.items():
         for index, (name, size) in enumerate(plan):

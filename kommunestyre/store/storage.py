@@ -27,6 +27,7 @@ from tinydb.storages import Storage
 
 from kommunestyre.atomic import write_private
 from kommunestyre.errors import CorruptDatabase, DatabaseError, DatabaseNotFound
+from kommunestyre.i18n import _
 
 FILE_MODE = 0o600
 BACKUPS = 3
@@ -53,11 +54,25 @@ def backup_path(path: Path, generation: int) -> Path:
     return path.with_name(f"{path.name}.bak{generation}")
 
 
-def _corrupt(path: Path, reason: str) -> CorruptDatabase:
+def _corrupt(path: Path, problem: str) -> CorruptDatabase:
+    """``problem``: a whole sentence naming the file ("{path} is empty")."""
     backups = [backup_path(path, n) for n in range(1, BACKUPS + 1)]
     existing = [str(b) for b in backups if b.exists()]
-    hint = f"; the version before its last change is kept in {existing[0]}" if existing else ""
-    return CorruptDatabase(f"{path} {reason}; it was left untouched{hint}")
+    if not existing:
+        return CorruptDatabase(_("{problem}; it was left untouched").format(problem=problem))
+    return CorruptDatabase(
+        _(
+            "{problem}; it was left untouched; the version before its last change is kept in "
+            "{backup}"
+        ).format(problem=problem, backup=existing[0])
+    )
+
+
+def _unreadable(path: Path, error: OSError) -> DatabaseError:
+    """The system's reason (``strerror``) is in the system's language."""
+    return DatabaseError(
+        _("{path} cannot be read: {reason}").format(path=path, reason=error.strerror)
+    )
 
 
 #: A programme of 10,000 participants is about 4 MB; a database many times larger than any
@@ -74,35 +89,41 @@ def read_json(path: Path) -> dict[str, Any]:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise DatabaseNotFound(f"{path} does not exist") from None
+        raise DatabaseNotFound(_("{path} does not exist").format(path=path)) from None
     except OSError as error:
-        raise DatabaseError(f"{path} cannot be read: {error.strerror}") from None
+        raise _unreadable(path, error) from None
     if not stat.S_ISREG(info.st_mode):
-        raise DatabaseError(f"{path} is not a regular file (a device, a pipe or a folder)")
+        raise DatabaseError(
+            _("{path} is not a regular file (a device, a pipe or a folder)").format(path=path)
+        )
     if info.st_size > MAX_SIZE:
         raise DatabaseError(
-            f"{path} is {info.st_size // (1024 * 1024)} MB, far larger than any programme "
-            "database; it was not read"
+            _(
+                "{path} is {size} MB, far larger than any programme database; it was not read"
+            ).format(path=path, size=info.st_size // (1024 * 1024))
         )
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise DatabaseNotFound(f"{path} does not exist") from None
+        raise DatabaseNotFound(_("{path} does not exist").format(path=path)) from None
     except OSError as error:
-        raise DatabaseError(f"{path} cannot be read: {error.strerror}") from None
+        raise _unreadable(path, error) from None
     if not raw.strip():
-        raise _corrupt(path, "is empty")
+        raise _corrupt(path, _("{path} is empty").format(path=path))
     try:
         with gc_paused():
             data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         if "UTF-8" in error.msg:
-            raise _corrupt(path, "is not a text file") from None
+            raise _corrupt(path, _("{path} is not a text file").format(path=path)) from None
         raise _corrupt(
-            path, f"is not valid JSON (line {error.lineno}, column {error.colno}; truncated?)"
+            path,
+            _("{path} is not valid JSON (line {line}, column {column}; truncated?)").format(
+                path=path, line=error.lineno, column=error.colno
+            ),
         ) from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise _corrupt(path, "is not a kommunestyre database")
+        raise _corrupt(path, _("{path} is not a kommunestyre database").format(path=path))
     return data
 
 

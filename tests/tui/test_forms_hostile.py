@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Input
 
 from kommunestyre.tui.modals.form_modal import FormModal
-from tests.tui.conftest import SIZE, AppFactory
+from tests.tui.conftest import SIZE, AppFactory, close_dialogs
 from tests.tui.test_flows import open_register_on
 
 VALUES = ["[@click=app.quit]Klik her[/]", "Ole [/] Hansen", "Ole \x1b[31mRød", "²"]
@@ -53,9 +53,7 @@ async def test_hostile_text_in_every_field_of_a_form(
             await pilot.press("ctrl+s")
             await pilot.pause()
             assert app.is_running, f"{screen}{keys}: the app ended"
-            while isinstance(app.screen, FormModal) or app.screen.is_modal:
-                await pilot.press("escape")
-                await pilot.pause()
+            await close_dialogs(pilot)
         assert app.is_running
 
 
@@ -81,6 +79,4 @@ async def test_hostile_text_in_the_letters_forms(
             await pilot.press("ctrl+s")
             await pilot.pause()
             assert app.is_running, f"{keys} with {value[:20]!r}: the app ended"
-            while isinstance(app.screen, FormModal) or app.screen.is_modal:
-                await pilot.press("escape")
-                await pilot.pause()
+            await close_dialogs(pilot)

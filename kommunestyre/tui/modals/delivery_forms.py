@@ -15,23 +15,29 @@ from textual.containers import Vertical
 
 from kommunestyre.domain.validation import parse_whole
 from kommunestyre.errors import KommunestyreError, ValidationError
+from kommunestyre.i18n import N_, _
 from kommunestyre.letters import PASSWORD_ENV
 from kommunestyre.letters.delivery import DeliveryError, SmtpSettings, check_target
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField, SelectField
 from kommunestyre.tui.widgets.plain import Plain
 
-FORMATS = [(".eml: a file per letter", "eml"), ("mbox: one mailbox file", "mbox")]
+#: The choices' words (English, marked N_: shown through _()) and their values.
+FORMATS = [(N_(".eml: a file per letter"), "eml"), (N_("mbox: one mailbox file"), "mbox")]
 SECURITY_OPTIONS = [
-    ("STARTTLS (port 587)", "starttls"),
-    ("SSL/TLS (port 465)", "ssl"),
-    ("None (port 25, no password)", "none"),
+    (N_("STARTTLS (port 587)"), "starttls"),
+    (N_("SSL/TLS (port 465)"), "ssl"),
+    (N_("None (port 25, no password)"), "none"),
 ]
+
+
+def _choices(options: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(_(label), value) for label, value in options]
 
 
 def _folder(value: str) -> Path:
     if not value.strip():
-        raise ValidationError("folder", "name a folder to export into")
+        raise ValidationError("folder", _("name a folder to export into"))
     try:
         return check_target(Path(value.strip()).expanduser())
     except DeliveryError as error:
@@ -45,7 +51,7 @@ def _port(value: str) -> int | None:
         return parse_whole(value, "port", low=1, high=65535)
     except ValidationError:
         raise ValidationError(
-            "port", "a number from 1 to 65535, or empty for the usual port"
+            "port", _("a number from 1 to 65535, or empty for the usual port")
         ) from None
 
 
@@ -55,9 +61,9 @@ def _rate(value: str) -> float | None:
     try:
         rate = float(value.replace(",", "."))
     except ValueError:
-        raise ValidationError("rate", "letters per minute, e.g. 30, or empty") from None
+        raise ValidationError("rate", _("letters per minute, e.g. 30, or empty")) from None
     if not math.isfinite(rate) or rate <= 0:
-        raise ValidationError("rate", "must be more than 0 letters per minute")
+        raise ValidationError("rate", _("must be more than 0 letters per minute"))
     return rate
 
 
@@ -65,7 +71,7 @@ class ExportForm(FormModal[tuple[str, Path]]):
     """Returns (format, folder)."""
 
     FORM_ID = "export-form"
-    SAVE_LABEL = "Export"
+    SAVE_LABEL = N_("Export")
 
     def __init__(
         self,
@@ -83,11 +89,13 @@ class ExportForm(FormModal[tuple[str, Path]]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id=self.FORM_ID):
             yield Plain(self.heading, classes="dialog-title")
-            yield SelectField("Format", "format", FORMATS, self.fmt)
-            yield FormField("Folder", "folder", str(self.folder), check=_folder)
+            yield SelectField(_("Format"), "format", _choices(FORMATS), self.fmt)
+            yield FormField(_("Folder"), "folder", str(self.folder), check=_folder)
             yield Plain(
-                "A new or empty folder; a manifest.csv lists every letter. What is exported "
-                "counts as delivered.",
+                _(
+                    "A new or empty folder; a manifest.csv lists every letter. What is exported "
+                    "counts as delivered."
+                ),
                 classes="note",
             )
             yield from self.compose_buttons()
@@ -103,7 +111,7 @@ class SendForm(FormModal[tuple[SmtpSettings, str | None]]):
     """Returns the checked SMTP settings and the password (None without a user)."""
 
     FORM_ID = "send-form"
-    SAVE_LABEL = "Send"
+    SAVE_LABEL = N_("Send")
 
     def __init__(
         self,
@@ -122,27 +130,33 @@ class SendForm(FormModal[tuple[SmtpSettings, str | None]]):
         with Vertical(classes="dialog", id=self.FORM_ID):
             yield Plain(self.heading, classes="dialog-title")
             yield FormField(
-                "SMTP server",
+                _("SMTP server"),
                 "host",
                 s.host,
-                check=_required("host", "the server's name, e.g. smtp.kl.dk"),
-                placeholder="smtp.example.dk",
+                check=_required("host", _("the server's name, e.g. smtp.kl.dk")),
+                placeholder="smtp.example.dk",  # not translated: an example host name
             )
             yield FormField(
-                "Port", "port", str(s.port or ""), check=_port, placeholder="empty: the usual"
+                _("Port"),
+                "port",
+                str(s.port or ""),
+                check=_port,
+                placeholder=_("empty: the usual"),
             )
-            yield SelectField("Security", "security", SECURITY_OPTIONS, s.security)
-            yield FormField("User", "user", s.user or "", placeholder="empty: no login")
+            yield SelectField(_("Security"), "security", _choices(SECURITY_OPTIONS), s.security)
+            yield FormField(_("User"), "user", s.user or "", placeholder=_("empty: no login"))
             yield FormField(
-                "Password",
+                _("Password"),
                 "password",
                 "",
                 password=True,
-                placeholder=f"empty: ${PASSWORD_ENV}" if from_env else "never stored",
+                placeholder=_("empty: ${variable}").format(variable=PASSWORD_ENV)
+                if from_env
+                else _("never stored"),
             )
-            yield FormField("Letters/minute", "rate", _number(s.per_minute), check=_rate)
+            yield FormField(_("Letters/minute"), "rate", _number(s.per_minute), check=_rate)
             yield Plain(
-                "Certificates are always checked. One failed letter does not stop the rest.",
+                _("Certificates are always checked. One failed letter does not stop the rest."),
                 classes="note",
             )
             yield from self.compose_buttons()
@@ -172,7 +186,10 @@ class SendForm(FormModal[tuple[SmtpSettings, str | None]]):
             return settings, None
         password = v["password"] or os.environ.get(PASSWORD_ENV, "")
         if not password:
-            raise ValidationError("password", f"type the password (or set ${PASSWORD_ENV})")
+            raise ValidationError(
+                "password",
+                _("type the password (or set ${variable})").format(variable=PASSWORD_ENV),
+            )
         return settings, password
 
 

@@ -12,19 +12,22 @@ from textual.widgets import Button, OptionList
 
 from kommunestyre.domain.model import Role, Speaker
 from kommunestyre.domain.validation import clean_text, require_name
+from kommunestyre.i18n import N_, _
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.widgets.form import FormField, SelectField
 from kommunestyre.tui.widgets.plain import Plain, plain
 
 
 def _line(speaker: Speaker) -> str:
-    role = "Moderator" if speaker.role is Role.MODERATOR else "Speaker"
+    words = {Role.SPEAKER: _("Speaker"), Role.MODERATOR: _("Moderator")}
+    width = max(10, *(len(word) for word in words.values()))  # the names line up
+    role = words[speaker.role]
     where = ", ".join(part for part in (speaker.title, speaker.organisation) if part)
     topic = f" · {speaker.topic}" if speaker.topic else ""
     return (
-        f"{role:<10} {speaker.name} ({where}){topic}"
+        f"{role:<{width}} {speaker.name} ({where}){topic}"
         if where
-        else f"{role:<10} {speaker.name}{topic}"
+        else f"{role:<{width}} {speaker.name}{topic}"
     )
 
 
@@ -38,18 +41,18 @@ class SpeakerForm(FormModal[Speaker]):
     def compose(self) -> ComposeResult:
         s = self.speaker
         with Vertical(classes="dialog", id=self.FORM_ID):
-            yield Plain("Speaker or moderator", classes="dialog-title")
-            yield FormField("Name", "name", s.name, check=require_name)
-            yield FormField("Title", "title", s.title, check=lambda v: clean_text(v, "title"))
+            yield Plain(_("Speaker or moderator"), classes="dialog-title")
+            yield FormField(_("Name"), "name", s.name, check=require_name)
+            yield FormField(_("Title"), "title", s.title, check=lambda v: clean_text(v, "title"))
             yield FormField(
-                "Organisation",
+                _("Organisation"),
                 "organisation",
                 s.organisation,
                 check=lambda v: clean_text(v, "organisation"),
             )
-            roles = [("Speaker", Role.SPEAKER), ("Moderator", Role.MODERATOR)]
-            yield SelectField("Role", "role", roles, s.role)
-            yield FormField("Topic", "topic", s.topic, check=lambda v: clean_text(v, "topic"))
+            roles = [(_("Speaker"), Role.SPEAKER), (_("Moderator"), Role.MODERATOR)]
+            yield SelectField(_("Role"), "role", roles, s.role)
+            yield FormField(_("Topic"), "topic", s.topic, check=lambda v: clean_text(v, "topic"))
             yield from self.compose_buttons()
 
     def result(self) -> Speaker:
@@ -62,11 +65,35 @@ class SpeakersModal(ModalScreen[list[Speaker] | None]):
     """Returns the edited list (saved by the caller), or None when cancelled."""
 
     BINDINGS = [
-        Binding("a", "add", "Add", id="speakers.add"),
-        Binding("e,enter", "edit", "Edit", id="speakers.edit"),
-        Binding("delete,x", "remove", "Remove", id="speakers.remove"),
-        Binding("ctrl+s", "save", "Save list", id="speakers.save"),
-        Binding("escape", "cancel", "Cancel", id="speakers.cancel"),
+        Binding(
+            "a",
+            "add",
+            N_("Add"),
+            id="speakers.add",
+            tooltip=N_("Add a speaker or moderator"),
+        ),
+        Binding(
+            "e,enter",
+            "edit",
+            N_("Edit"),
+            id="speakers.edit",
+            tooltip=N_("Edit the selected speaker or moderator"),
+        ),
+        Binding(
+            "delete,x",
+            "remove",
+            N_("Remove"),
+            id="speakers.remove",
+            tooltip=N_("Remove the selected speaker or moderator"),
+        ),
+        Binding(
+            "ctrl+s",
+            "save",
+            N_("Save list"),
+            id="speakers.save",
+            tooltip=N_("Save the speakers and moderators"),
+        ),
+        Binding("escape", "cancel", N_("Cancel"), id="speakers.cancel"),
     ]
 
     def __init__(self, number: int, speakers: Sequence[Speaker]) -> None:
@@ -75,16 +102,19 @@ class SpeakersModal(ModalScreen[list[Speaker] | None]):
         self.speakers = list(speakers)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Plain(f"Hold {self.number}: speakers and moderators", classes="dialog-title")
+        with Vertical(classes="dialog wide"):  # not translated: CSS classes
+            yield Plain(
+                _("Hold {number}: speakers and moderators").format(number=self.number),
+                classes="dialog-title",
+            )
             yield OptionList(id="speaker-list")
             yield Plain(
-                "a: add · e/enter: edit · x/delete: remove · ctrl+s: save · esc: cancel",
+                _("a: add · e/enter: edit · x/delete: remove · ctrl+s: save · esc: cancel"),
                 classes="note",
             )
             with Horizontal(classes="buttons"):
-                yield Button("Save list (ctrl+s)", id="save", variant="primary", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+                yield Button(_("Save list (ctrl+s)"), id="save", variant="primary", compact=True)
+                yield Button(_("Cancel (esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self._fill()
@@ -94,7 +124,7 @@ class SpeakersModal(ModalScreen[list[Speaker] | None]):
         options = self.query_one(OptionList)
         options.clear_options()
         lines = [plain(_line(s)) for s in self.speakers]  # names are data, never markup
-        options.add_options(lines or [plain("(nobody yet: press a to add)")])
+        options.add_options(lines or [plain(_("(nobody yet: press a to add)"))])
         if self.speakers:
             options.highlighted = min(highlight or 0, len(self.speakers) - 1)
 

@@ -22,9 +22,12 @@ from textual.widgets import ProgressBar, Select, Static
 
 from kommunestyre.errors import KommunestyreError
 from kommunestyre.formats import short_date
+from kommunestyre.i18n import N_, _, ngettext
+from kommunestyre.letters.batch import state_word
 from kommunestyre.letters.catalogue import LETTERS, Filters, letter_kind
 from kommunestyre.services.registry import Result, Snapshot
 from kommunestyre.tui.modals.confirm import ConfirmModal
+from kommunestyre.tui.modals.ledger import CHANNEL_WORDS
 from kommunestyre.tui.screens.base import BaseScreen
 from kommunestyre.tui.widgets.plain import Plain, plain
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
@@ -33,12 +36,13 @@ if TYPE_CHECKING:
     from kommunestyre.letters.batch import Batch, Letter
     from kommunestyre.letters.delivery import SmtpSettings
 
+#: The recipients' columns (headers in English, marked N_(): VirtualTable shows them through _()).
 COLUMNS = [
-    Column("state", "State", 8),
-    Column("recipient", "Recipient"),
-    Column("email", "E-mail"),
-    Column("cohort", "Hold", 4, align_right=True),
-    Column("note", "Pre-flight", hide_below=110),
+    Column("state", N_("State"), 8),
+    Column("recipient", N_("Recipient")),
+    Column("email", N_("E-mail")),
+    Column("cohort", N_("Hold"), 4, align_right=True),
+    Column("note", N_("Pre-flight"), hide_below=110),
 ]
 
 #: The row colour of each pre-flight state.
@@ -60,12 +64,14 @@ def letter_note(letter: Letter) -> str:
     if letter.problems:
         return "; ".join(letter.problems)
     if letter.state.value == "skipped":
-        return "skipped on request (x)"
+        return _("skipped on request (x)")
     if letter.delivered is not None:
         d = letter.delivered
         when = f"{short_date(d.at.date())} {d.at:%H:%M}"
-        changed = ", changed since" if letter.state.value == "stale" else ""
-        return f"{d.channel} {when}{changed}"
+        channel = _(CHANNEL_WORDS[d.channel]) if d.channel in CHANNEL_WORDS else d.channel
+        if letter.state.value == "stale":
+            return _("{channel} {when}, changed since").format(channel=channel, when=when)
+        return f"{channel} {when}"
     return ""
 
 
@@ -73,53 +79,78 @@ def preview_text(letter: Letter, html: bool) -> Text:
     """One letter as the recipient will get it: the envelope, then the text or the HTML source."""
     r = letter.recipient
     out = Text()
-    out.append("To: ", "bold")
-    out.append(f"{r.name or '(no name)'} <{r.email or 'no e-mail'}>\n")
-    out.append("Subject: ", "bold")
-    out.append(f"{letter.subject}\n")
+    out.append(_("To:"), "bold")
+    name, email = r.name or _("(no name)"), r.email or _("no e-mail")
+    out.append(f" {name} <{email}>\n")
+    out.append(_("Subject:"), "bold")
+    out.append(f" {letter.subject}\n")
     if letter.calendar is not None:
-        out.append("Attachment: ", "bold")
-        out.append(f"{letter.calendar.filename} (calendar: the seminar and the follow-up day)\n")
-    out.append("State: ", "bold")
-    out.append(f"{letter.state.value}\n", "red" if letter.problems else "")
+        out.append(_("Attachment:"), "bold")
+        attachment = _("{file} (calendar: the seminar and the follow-up day)")
+        out.append(f" {attachment.format(file=letter.calendar.filename)}\n")
+    out.append(_("State:"), "bold")
+    out.append(f" {state_word(letter.state)}\n", "red" if letter.problems else "")
     for problem in letter.problems:
         out.append(f"  ! {problem}\n", "red")
-    out.append(f"── {'HTML source' if html else 'plain text'} (h switches) ──\n", "dim")
+    source = _("HTML source (h switches)") if html else _("plain text (h switches)")
+    out.append(f"── {source} ──\n", "dim")
     out.append(letter.html if html else letter.text)
     return out
 
 
 class LettersScreen(BaseScreen):
     MODE = "letters"
-    PURPOSE = (
+    PURPOSE = N_(
         "Letters: choose a letter and its recipients (hold, field, status), step through every "
         "letter as it will be sent, and see the pre-flight (missing values, bad addresses, "
         "duplicates, letters already sent or stale). Export or send only when it is clean; "
         "skip a recipient on purpose with x. The ledger lists what left, stale letters marked."
     )
     BINDINGS = [
-        Binding("e", "export", "Export", id="letters.export", tooltip="Export .eml files or mbox"),
-        Binding("m", "send", "Send", id="letters.send", tooltip="Send by SMTP (asks first)"),
-        Binding("x", "skip", "Skip", id="letters.skip", tooltip="Leave the recipient out, or back"),
+        Binding(
+            "e",
+            "export",
+            N_("Export"),
+            id="letters.export",
+            tooltip=N_("Export .eml files or mbox"),
+        ),
+        Binding(
+            "m", "send", N_("Send"), id="letters.send", tooltip=N_("Send by SMTP (asks first)")
+        ),
+        Binding(
+            "x",
+            "skip",
+            N_("Skip"),
+            id="letters.skip",
+            tooltip=N_("Leave the recipient out, or back"),
+        ),
         Binding(
             "r",
             "resend",
-            "Resend",
+            N_("Resend"),
             id="letters.resend",
-            tooltip="Include letters already delivered (to send an update of a stale one)",
+            tooltip=N_("Include letters already delivered (to send an update of a stale one)"),
         ),
         Binding(
             "k",
             "mark_sent",
-            "Mark sent",
+            N_("Mark sent"),
             id="letters.mark_sent",
-            tooltip="Record exported drafts as sent (after sending them from your mail program)",
+            tooltip=N_(
+                "Record exported drafts as sent (after sending them from your mail program)"
+            ),
         ),
-        Binding("h", "toggle_html", "Text/HTML", id="letters.html", tooltip="Preview the HTML"),
-        Binding("n", "step(1)", "Next", show=False),
-        Binding("p", "step(-1)", "Previous", show=False),
-        Binding("l", "ledger", "Ledger", id="letters.ledger", tooltip="What left, stale marked"),
-        Binding("c", "cancel_job", "Stop", id="letters.cancel", tooltip="Stop the running job"),
+        Binding(
+            "h", "toggle_html", N_("Text/HTML"), id="letters.html", tooltip=N_("Preview the HTML")
+        ),
+        Binding("n", "step(1)", N_("Next"), show=False),
+        Binding("p", "step(-1)", N_("Previous"), show=False),
+        Binding(
+            "l", "ledger", N_("Ledger"), id="letters.ledger", tooltip=N_("What left, stale marked")
+        ),
+        Binding(
+            "c", "cancel_job", N_("Stop"), id="letters.cancel", tooltip=N_("Stop the running job")
+        ),
     ]
 
     def __init__(self) -> None:
@@ -141,10 +172,18 @@ class LettersScreen(BaseScreen):
                 compact=True,
             )
             yield Select(
-                [("All cohorts", 0)], value=0, allow_blank=False, id="letter-cohort", compact=True
+                [(_("All cohorts"), 0)],
+                value=0,
+                allow_blank=False,
+                id="letter-cohort",
+                compact=True,
             )
             yield Select(
-                [("All fields", "")], value="", allow_blank=False, id="letter-field", compact=True
+                [(_("All fields"), "")],
+                value="",
+                allow_blank=False,
+                id="letter-field",
+                compact=True,
             )
             yield Select([("", "")], value="", allow_blank=False, id="letter-status", compact=True)
         yield Plain(id="preflight", classes="status-line")
@@ -159,10 +198,16 @@ class LettersScreen(BaseScreen):
     def on_mount(self) -> None:
         programme = self.kapp.snapshot.register.programme
         self.query_one("#letter-cohort", Select).set_options(
-            [("All cohorts", 0), *((f"Hold {c.number}", c.number) for c in programme.cohorts)]
+            [
+                (_("All cohorts"), 0),
+                *(
+                    (_("Hold {number}").format(number=c.number), c.number)
+                    for c in programme.cohorts
+                ),
+            ]
         )
         self.query_one("#letter-field", Select).set_options(
-            [("All fields", ""), *((plain(f.label), f.key) for f in programme.fields)]
+            [(_("All fields"), ""), *((plain(f.label), f.key) for f in programme.fields)]
         )
         self._set_statuses()
         self.query_one("#job").display = False
@@ -177,7 +222,9 @@ class LettersScreen(BaseScreen):
     def _set_statuses(self) -> None:
         kind = letter_kind(str(self.query_one("#letter", Select).value))
         status = self.query_one("#letter-status", Select)
-        status.set_options([(f"Recipients: {s}", s) for s in kind.statuses])
+        status.set_options(
+            [(_("Recipients: {status}").format(status=_(s)), s) for s in kind.statuses]
+        )
         status.value = kind.statuses[0]
 
     @on(Select.Changed, "#letter")
@@ -207,7 +254,7 @@ class LettersScreen(BaseScreen):
     def refresh_batch(self) -> None:
         """Render and check the chosen letters again (in a worker; the newest request wins)."""
         letter, filters = self.selection()
-        self.query_one("#preflight", Static).update("Checking…")
+        self.query_one("#preflight", Static).update(_("Checking…"))
         self._prepare(letter, filters, tuple(sorted(self.skip)), self.resend)
 
     @work(thread=True, exclusive=True, group="prepare")
@@ -222,7 +269,9 @@ class LettersScreen(BaseScreen):
     def _prepare_failed(self, error: KommunestyreError) -> None:
         self.prepared = None
         self.table.set_rows([], [])
-        self.query_one("#preflight", Static).update(Text(f"Cannot prepare: {error}", "red"))
+        self.query_one("#preflight", Static).update(
+            Text(_("Cannot prepare: {error}").format(error=error), "red")
+        )
         self.notify(str(error), title=error.title, severity="error")
 
     def show_batch(self, batch: Batch) -> None:
@@ -232,7 +281,13 @@ class LettersScreen(BaseScreen):
             r = letter.recipient
             keys.append(r.key)
             rows.append(
-                (letter.state.value, r.label, r.email, str(r.cohort or ""), letter_note(letter))
+                (
+                    state_word(letter.state),
+                    r.label,
+                    r.email,
+                    str(r.cohort or ""),
+                    letter_note(letter),
+                )
             )
             kinds.append(STATE_KIND.get(letter.state.value, ""))
         cursor = self.table.cursor_key
@@ -248,24 +303,45 @@ class LettersScreen(BaseScreen):
             return
         line = Text(f"{batch.kind.title}: {batch.summary()}. ")
         if not batch.letters:
-            line.append("No recipients match.", "yellow")
+            line.append(_("No recipients match."), "yellow")
         elif not batch.clean:
+            failed = len(batch.errors)
             line.append(
-                f"Pre-flight failed for {len(batch.errors)}: fix them or skip them (x).", "red"
+                ngettext(
+                    "Pre-flight failed for {n}: fix them or skip them (x).",
+                    "Pre-flight failed for {n}: fix them or skip them (x).",
+                    failed,
+                ).format(n=failed),
+                "red",
             )
             if batch.kind.key == "invitation":
-                line.append(" Contacts (8) holds who invitations go to.")
+                line.append(" " + _("Contacts (8) holds who invitations go to."))
         elif batch.outgoing:
-            line.append(f"Clean: {len(batch.outgoing)} ready to export or send.", "green")
+            ready = len(batch.outgoing)
+            line.append(
+                ngettext(
+                    "Clean: {n} ready to export or send.",
+                    "Clean: {n} ready to export or send.",
+                    ready,
+                ).format(n=ready),
+                "green",
+            )
             from kommunestyre.letters.batch import State  # loaded with the batch already
 
             drafts = batch.count(State.EXPORTED)
             if drafts:
-                line.append(f" {drafts} of them exported before, not marked as sent (k).")
+                line.append(
+                    " "
+                    + ngettext(
+                        "{n} of them exported before, not marked as sent (k).",
+                        "{n} of them exported before, not marked as sent (k).",
+                        drafts,
+                    ).format(n=drafts)
+                )
         else:
-            line.append("Nothing left to send (r includes letters already delivered).")
+            line.append(_("Nothing left to send (r includes letters already delivered)."))
         if self.resend:
-            line.append("  Resend is on.", "bold")
+            line.append("  " + _("Resend is on."), "bold")
         self.query_one("#preflight", Static).update(line)
 
     # -- the letter under the cursor ---------------------------------------------------------------
@@ -284,7 +360,13 @@ class LettersScreen(BaseScreen):
             text.update("")
             return
         if letter.state.value == "skipped":
-            text.update(Text(f"{letter.recipient.label} is skipped; x takes them back."))
+            text.update(
+                Text(
+                    _("{recipient} is skipped; x takes them back.").format(
+                        recipient=letter.recipient.label
+                    )
+                )
+            )
             return
         text.update(preview_text(letter, self.show_html))
         self.query_one("#preview", VerticalScroll).scroll_home(animate=False)
@@ -311,9 +393,9 @@ class LettersScreen(BaseScreen):
     def action_resend(self) -> None:
         self.resend = not self.resend
         self.notify(
-            "Resend on: letters delivered before go out again."
+            _("Resend on: letters delivered before go out again.")
             if self.resend
-            else "Resend off: letters delivered before are left out.",
+            else _("Resend off: letters delivered before are left out."),
             timeout=3,
         )
         self.refresh_batch()
@@ -328,25 +410,33 @@ class LettersScreen(BaseScreen):
         batch = self.prepared
         drafts = batch.count(State.EXPORTED) if batch is not None else 0
         if batch is None or not drafts:
-            self.notify("No exported letter here is waiting to be marked as sent.", timeout=4)
+            self.notify(_("No exported letter here is waiting to be marked as sent."), timeout=4)
             return
         letter, filters = self.selection()
 
+        skip = tuple(sorted(self.skip))
+
+        def mark() -> Result:
+            marked = self.kapp.letters.mark_sent(letter, filters, skip=skip)
+            return Result(
+                ngettext(
+                    "Marked {n} letter(s) as sent.", "Marked {n} letter(s) as sent.", marked
+                ).format(n=marked)
+            )
+
         def answered(yes: bool | None) -> None:
             if yes:
-                skip = tuple(sorted(self.skip))
-                self.kapp.apply(
-                    lambda: Result(
-                        f"Marked {self.kapp.letters.mark_sent(letter, filters, skip=skip)} "
-                        "letter(s) as sent."
-                    )
-                )
+                self.kapp.apply(mark)
 
-        text = (
-            f"Record {drafts} exported '{letter}' letter(s) as sent?\nDo this once you have "
-            "sent the drafts from your mail program: they will not go out again."
-        )
-        self.app.push_screen(ConfirmModal("Mark as sent", text, yes="Mark as sent"), answered)
+        text = ngettext(
+            "Record {n} exported '{letter}' letter(s) as sent?\nDo this once you have sent the "
+            "drafts from your mail program: they will not go out again.",
+            "Record {n} exported '{letter}' letter(s) as sent?\nDo this once you have sent the "
+            "drafts from your mail program: they will not go out again.",
+            drafts,
+        ).format(n=drafts, letter=letter)
+        mark_as_sent = _("Mark as sent")
+        self.app.push_screen(ConfirmModal(mark_as_sent, text, yes=mark_as_sent), answered)
 
     @work(thread=True, exclusive=True, group="ledger")
     def _load_ledger(self) -> None:
@@ -365,18 +455,24 @@ class LettersScreen(BaseScreen):
         """The batch, if it may go out now; else say why."""
         batch = self.prepared
         if self.job is not None:
-            self.notify("A job is running; wait for it or stop it (c).", severity="warning")
+            self.notify(_("A job is running; wait for it or stop it (c)."), severity="warning")
         elif batch is None:
-            self.notify("The letters are still being prepared.", severity="warning")
+            self.notify(_("The letters are still being prepared."), severity="warning")
         elif not batch.clean:
+            failed = len(batch.errors)
             self.notify(
-                f"The pre-flight found problems for {len(batch.errors)} recipient(s). Fix the "
-                "data, or skip those recipients with x.",
-                title="Nothing leaves",
+                ngettext(
+                    "The pre-flight found problems for {n} recipient(s). Fix the data, or skip "
+                    "those recipients with x.",
+                    "The pre-flight found problems for {n} recipient(s). Fix the data, or skip "
+                    "those recipients with x.",
+                    failed,
+                ).format(n=failed),
+                title=_("Nothing leaves"),
                 severity="error",
             )
         elif not batch.outgoing:
-            self.notify("Nothing to send: press r to include letters already delivered.")
+            self.notify(_("Nothing to send: press r to include letters already delivered."))
         else:
             return batch
         self.app.bell()
@@ -390,11 +486,14 @@ class LettersScreen(BaseScreen):
             return
         stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
         folder = Path.home() / "kommunestyre-breve" / f"{batch.kind.key}-{stamp}"
-        heading = f"Export {len(batch.outgoing)} letter(s): {batch.kind.title}"
+        count = len(batch.outgoing)
+        heading = ngettext(
+            "Export {n} letter(s): {letter}", "Export {n} letter(s): {letter}", count
+        ).format(n=count, letter=batch.kind.title)
 
         def chosen(choice: tuple[str, Path] | None) -> None:
             if choice is not None:
-                self._export(choice[0], choice[1], self._start("Exporting"))
+                self._export(choice[0], choice[1], self._start(_("Exporting… (c stops)")))
 
         self.app.push_screen(ExportForm(heading, folder), chosen)
 
@@ -411,29 +510,51 @@ class LettersScreen(BaseScreen):
                 return
             settings, password = choice
             self.smtp = settings
-            login = f" as {settings.user}" if settings.user else ""
+            if settings.user:
+                text = ngettext(
+                    "'{letter}' goes to {n} recipient(s) via {server} ({security}) as {user}. "
+                    "Sent letters cannot be called back.",
+                    "'{letter}' goes to {n} recipient(s) via {server} ({security}) as {user}. "
+                    "Sent letters cannot be called back.",
+                    count,
+                )
+            else:
+                text = ngettext(
+                    "'{letter}' goes to {n} recipient(s) via {server} ({security}). "
+                    "Sent letters cannot be called back.",
+                    "'{letter}' goes to {n} recipient(s) via {server} ({security}). "
+                    "Sent letters cannot be called back.",
+                    count,
+                )
             confirm = ConfirmModal(
-                f"Send {count} letter(s)?",
-                f"'{batch.kind.title}' goes to {count} recipient(s) via "
-                f"{settings.address} ({settings.security}){login}. Sent letters cannot be "
-                "called back.",
-                yes="Send",
+                ngettext("Send {n} letter(s)?", "Send {n} letter(s)?", count).format(n=count),
+                text.format(
+                    letter=batch.kind.title,
+                    n=count,
+                    server=settings.address,
+                    security=settings.security,
+                    user=settings.user,
+                ),
+                yes=_("Send"),
             )
 
             def answered(yes: bool | None) -> None:
                 if yes:
-                    self._send(settings, password, self._start("Sending"))
+                    self._send(settings, password, self._start(_("Sending… (c stops)")))
 
             self.app.push_screen(confirm, answered)
 
-        self.app.push_screen(SendForm(f"Send {count} letter(s) by e-mail", self.smtp), chosen)
+        heading = ngettext(
+            "Send {n} letter(s) by e-mail", "Send {n} letter(s) by e-mail", count
+        ).format(n=count)
+        self.app.push_screen(SendForm(heading, self.smtp), chosen)
 
-    def _start(self, what: str) -> Job:
-        """Show the progress bar; the job carries the selection as it is now."""
+    def _start(self, label: str) -> Job:
+        """Show the progress bar under ``label``; the job carries the selection as it is now."""
         self.job = threading.Event()
         self.kapp.running_jobs.add(self.job)  # a SIGTERM or SIGHUP stops it too
         self.query_one("#job").display = True
-        self.query_one("#job-label", Static).update(f"{what}… (c stops) ")
+        self.query_one("#job-label", Static).update(f"{label} ")
         self.query_one(ProgressBar).update(total=None, progress=0)
         letter, filters = self.selection()
         return Job(letter, filters, tuple(sorted(self.skip)), self.resend, self.job)
@@ -443,7 +564,7 @@ class LettersScreen(BaseScreen):
         batch = self.kapp.letters.prepare(job.letter, job.filters, skip=job.skip, resend=job.resend)
         if not batch.clean:
             raise KommunestyreError(
-                "the data changed and the pre-flight now finds problems; nothing left"
+                _("the data changed and the pre-flight now finds problems; nothing left")
             )
         return batch
 
@@ -466,10 +587,16 @@ class LettersScreen(BaseScreen):
         except OSError as error:
             self.app.call_from_thread(self._finished, f"{folder}: {error.strerror}", "error")
             return
+        exported = len(report.deliveries)
         self.app.call_from_thread(
             self._finished,
-            f"Exported {len(report.deliveries)} letter(s) to {report.folder} as drafts "
-            "(manifest.csv lists them). Once sent from your mail program, k marks them as sent.",
+            ngettext(
+                "Exported {n} letter(s) to {folder} as drafts (manifest.csv lists them). Once "
+                "sent from your mail program, k marks them as sent.",
+                "Exported {n} letter(s) to {folder} as drafts (manifest.csv lists them). Once "
+                "sent from your mail program, k marks them as sent.",
+                exported,
+            ).format(n=exported, folder=report.folder),
             "information",
         )
 
@@ -487,11 +614,20 @@ class LettersScreen(BaseScreen):
         for item, reason in report.failed[:5]:
             lines.append(f"{item.letter.recipient.label}: {reason}")
         if len(report.failed) > 5:
-            lines.append(f"… and {len(report.failed) - 5} more (see the ledger for what left)")
+            more = len(report.failed) - 5
+            lines.append(
+                ngettext(
+                    "… and {n} more (see the ledger for what left)",
+                    "… and {n} more (see the ledger for what left)",
+                    more,
+                ).format(n=more)
+            )
         for item, reason in report.uncertain[:5]:
             lines.append(
-                f"{item.letter.recipient.label}: {reason}; it may have arrived "
-                "(not sent again unless you resend it)"
+                _(
+                    "{recipient}: {reason}; it may have arrived (not sent again unless you "
+                    "resend it)"
+                ).format(recipient=item.letter.recipient.label, reason=reason)
             )
         severity = (
             "error"
@@ -507,13 +643,13 @@ class LettersScreen(BaseScreen):
             self.kapp.running_jobs.discard(self.job)
         self.job = None
         self.query_one("#job").display = False
-        title = "Letters" if severity != "error" else "Letters: not done"
+        title = _("Letters") if severity != "error" else _("Letters: not done")
         self.notify(message, title=title, severity=severity, timeout=10)  # type: ignore[arg-type]
         self.kapp.reload()  # the ledger changed: this screen prepares again, showing what left
 
     def action_cancel_job(self) -> None:
         if self.job is None:
-            self.notify("No export or send is running.", timeout=3)
+            self.notify(_("No export or send is running."), timeout=3)
             return
         self.job.set()
-        self.query_one("#job-label", Static).update("Stopping after the current letter… ")
+        self.query_one("#job-label", Static).update(_("Stopping after the current letter…") + " ")
