@@ -197,6 +197,11 @@ class KommunestyreApp(App[None]):
             if isinstance(screen, BaseScreen):
                 screen.refresh_if_stale()
 
+    def show_record(self, kind: str, record_id: int) -> None:
+        """Put the current screen's cursor and focus on a record a change just made."""
+        if isinstance(self.screen, BaseScreen):
+            self.screen.show_record(kind, record_id)
+
     def check_for_changes(self) -> None:
         """Reload when someone else (another coordinator, a CLI import) wrote the database."""
         try:

@@ -73,11 +73,15 @@ class Flows:
         save: Callable[[T], Result],
         reopen: Reopen | None = None,
         fresh: Callable[[], None] | None = None,
+        *,
+        made: str = "",
     ) -> None:
         """Show ``form``; save what it returns; on failure call ``reopen(typed, error)``.
 
         When someone else saved the record meanwhile, ``fresh()`` opens the form again on
-        their version, and what the coordinator typed is carried over onto it."""
+        their version, and what the coordinator typed is carried over onto it. ``made`` is the
+        kind of record the save makes ("participant", "directorate"): the screen then puts its
+        cursor on it, so the next key acts on the new record."""
 
         def done(typed: T | None) -> None:
             if typed is None:
@@ -95,7 +99,9 @@ class Flows:
                 else:
                     self.app.notify(str(error), title=error.title, severity="error", timeout=8)
 
-            self.app.apply(lambda: save(typed), on_error=failed)
+            result = self.app.apply(lambda: save(typed), on_error=failed)
+            if made and result is not None and result.record_id is not None:
+                self.app.show_record(made, result.record_id)
 
         self.app.push_screen(form, done)
 
@@ -126,6 +132,7 @@ class Flows:
                 d.municipality, d.cohort, d.members, d.invoice
             ),
             self.add_directorate,
+            made="directorate",
         )
 
     def add_member(
@@ -147,6 +154,7 @@ class Flows:
             ParticipantForm(heading, self.register.programme.fields, details, error=error),
             lambda typed: self.registry.add_participant(directorate_id, typed, number),
             lambda typed, e: self.add_member(directorate_id, typed, e, cohort=number),
+            made="participant",
         )
 
     def edit_invoice(
@@ -300,6 +308,7 @@ class Flows:
             form,
             lambda typed: self.registry.substitute(participant_id, rev, typed),
             lambda typed, e: self.substitute(participant_id, typed, e),
+            made="participant",
         )
 
     def move_participant(self, participant_id: int) -> None:

@@ -119,5 +119,9 @@ class BaseScreen(Screen[None]):
     def show(self, snapshot: Snapshot) -> None:
         """Draw the screen from ``snapshot``; called whenever the data changed."""
 
+    def show_record(self, kind: str, record_id: int) -> None:
+        """Put the cursor (and the focus) on a record a change just made: a ``"participant"``
+        or a ``"directorate"``. A screen that lists neither leaves its cursor where it is."""
+
     def action_export_list(self) -> None:
         self.kapp.flows.export_list(self.LIST_KIND)

@@ -247,7 +247,7 @@ class CohortScreen(BaseScreen):
         self.query_one("#people", Static).update(people_text(cohort))
 
         table = self.query_one("#directorates", DataTable)
-        selected = self.selected_directorate()
+        selected = self.selected_key()
         table.clear()
         groups = delegations(register, cohort.number)
         for group in groups:
@@ -274,8 +274,8 @@ class CohortScreen(BaseScreen):
         for group in groups:
             if group.status is Status.CANCELLED:
                 self._add_row(table, "", group, snapshot)
-        if selected is not None and str(selected.id) in table.rows:
-            table.move_cursor(row=table.get_row_index(str(selected.id)))
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
         self.show_members()
 
     def _add_row(
@@ -312,12 +312,45 @@ class CohortScreen(BaseScreen):
             key=str(d.id),
         )
 
-    def selected_directorate(self) -> Directorate | None:
+    def selected_key(self) -> str | None:
+        """The row under the cursor: a directorate's id, or "directorate:person" for one
+        waiting person."""
         table = self.query_one("#directorates", DataTable)
-        if table.row_count == 0 or self.shown is None:
+        if table.row_count == 0:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "0"
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def selected_directorate(self) -> Directorate | None:
+        key = self.selected_key()
+        if key is None or self.shown is None:
+            return None
         return self.shown.register.directorates.get(int(key.split(":")[0]))
+
+    def show_record(self, kind: str, record_id: int) -> None:
+        """The directorate just added, or the one of the person just added, under the cursor
+        (in the cohort it went to)."""
+        register = self.kapp.snapshot.register
+        if kind == "participant":
+            person = register.participants.get(record_id)
+            if person is None:
+                return
+            keys, cohort = (
+                [f"{person.directorate_id}:{person.id}", str(person.directorate_id)],
+                person.cohort,
+            )
+        else:
+            directorate = register.directorates.get(record_id)
+            if directorate is None:
+                return
+            keys, cohort = [str(record_id)], directorate.cohort
+        if cohort != self.number and cohort in [c.number for c in register.programme.cohorts]:
+            self.kapp.current_cohort = cohort
+            self.refresh_if_stale()
+        table = self.query_one("#directorates", DataTable)
+        key = next((k for k in keys if k in table.rows), None)
+        if key is not None:
+            table.move_cursor(row=table.get_row_index(key))
+        table.focus()
 
     @on(DataTable.RowHighlighted)
     def show_members(self) -> None:

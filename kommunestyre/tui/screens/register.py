@@ -353,6 +353,26 @@ class RegisterScreen(BaseScreen):
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
 
+    def show_record(self, kind: str, record_id: int) -> None:
+        """The person just added (or the first of a directorate just added) under the cursor;
+        a filter that hides them is cleared first."""
+        people = {record_id} if kind == "participant" else set()
+        if kind == "directorate":
+            register = self.kapp.snapshot.register
+            people = {p.id for p in register.participants.values() if p.directorate_id == record_id}
+        wanted = next((r.id for r in self.all_rows if r.id in people), None)
+        if wanted is None:
+            return
+        if all(r.id != wanted for r in self.shown_rows):
+            self.query_one("#filter", Input).value = ""
+            self.query_one("#filter-cohort", Select).value = 0
+            self.query_one("#filter-field", Select).value = ""
+            self.query_one("#filter-status", Select).value = ""
+            self._base = None
+            self.apply_filter()
+        self.table.move_cursor_to(wanted)
+        self.table.focus()
+
     # -- the selected participant ----------------------------------------------------------------
 
     def selected(self) -> int | None:
