@@ -14,6 +14,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
@@ -125,6 +126,8 @@ class KommunestyreApp(App[None]):
         self.poll_seconds = poll_seconds
         self.snapshot: Snapshot = snapshot or registry.snapshot()
         self.current_cohort = self.snapshot.register.programme.cohorts[0].number
+        #: The folder last chosen or written into (a picker opens there; see pickers.py).
+        self.last_folder: Path | None = None
         self.flows = Flows(self)
         self._letter_service = letters or partial(letter_service_beside, registry)
         self._letters: LetterService | None = None

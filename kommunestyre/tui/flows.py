@@ -39,6 +39,7 @@ from kommunestyre.tui.modals.lists_forms import (
     ListRequest,
 )
 from kommunestyre.tui.modals.participant_form import ParticipantForm
+from kommunestyre.tui.modals.pickers import remember
 from kommunestyre.tui.modals.speakers import SpeakersModal
 
 if TYPE_CHECKING:
@@ -486,6 +487,7 @@ class Flows:
         self, request: ImportRequest | None = None, error: KommunestyreError | None = None
     ) -> None:
         def save(typed: ImportRequest) -> Result:
+            remember(self.app, typed.path)
             report = self.registry.import_registrations(
                 typed.path, cohort=typed.cohort, exclude=typed.exclude
             )
@@ -514,6 +516,7 @@ class Flows:
         from kommunestyre.services.lists import export_list
 
         def save(typed: ListRequest) -> Result:
+            remember(self.app, typed.path)
             listing = export_list(
                 self.registry.repository,
                 typed.kind,
@@ -529,4 +532,4 @@ class Flows:
             )
 
         cohorts = [c.number for c in self.register.programme.cohorts]
-        self._form(ExportListForm(kind, Path.home(), cohorts), save)
+        self._form(ExportListForm(kind, self.app.last_folder or Path.home(), cohorts), save)

@@ -19,6 +19,7 @@ from kommunestyre.i18n import N_, _
 from kommunestyre.letters import PASSWORD_ENV
 from kommunestyre.letters.delivery import DeliveryError, SmtpSettings, check_target
 from kommunestyre.tui.modals.form_modal import FormModal
+from kommunestyre.tui.modals.pickers import BROWSE_BINDING, ChooseFolder, browse, browse_button
 from kommunestyre.tui.widgets.form import FormField, SelectField
 from kommunestyre.tui.widgets.plain import Plain
 
@@ -72,6 +73,7 @@ class ExportForm(FormModal[tuple[str, Path]]):
 
     FORM_ID = "export-form"
     SAVE_LABEL = N_("Export")
+    BINDINGS = [BROWSE_BINDING]
 
     def __init__(
         self,
@@ -98,7 +100,21 @@ class ExportForm(FormModal[tuple[str, Path]]):
                 ),
                 classes="note",
             )
-            yield from self.compose_buttons()
+            yield from self.compose_buttons(browse_button())
+
+    def action_browse(self) -> None:
+        """Choose where the letters go: an empty folder is used as it is; in any other a new
+        folder is made, named as the one suggested."""
+        leaf = self.folder.name
+
+        def into(folder: Path) -> Path:
+            try:
+                empty = not any(folder.iterdir())
+            except OSError:  # unreadable: the export names the problem when it gets there
+                empty = False
+            return folder if empty else folder / leaf
+
+        browse(self.query_one("#field-folder", FormField), ChooseFolder, into)
 
     def values(self) -> dict[str, str]:
         return {"folder": self.query_one("#field-folder", FormField).value}

@@ -165,6 +165,11 @@ class FormModal(ModalScreen[ResultT | None], Generic[ResultT]):
             self.action_save()
         elif event.button.id == "cancel":
             self.action_cancel()
+        elif event.button.id == "browse":
+            self.action_browse()
+
+    def action_browse(self) -> None:
+        """A form with a path in it opens a file or folder picker (ctrl+o; see pickers.py)."""
 
     def action_cancel(self) -> None:
         """Close; a form with changes asks first."""

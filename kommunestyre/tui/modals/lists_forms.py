@@ -17,6 +17,13 @@ from kommunestyre.domain.validation import parse_whole
 from kommunestyre.errors import KommunestyreError, ValidationError
 from kommunestyre.i18n import N_, _
 from kommunestyre.tui.modals.form_modal import FormModal
+from kommunestyre.tui.modals.pickers import (
+    BROWSE_BINDING,
+    ChooseListFile,
+    ChooseSheet,
+    browse,
+    browse_button,
+)
 from kommunestyre.tui.widgets.form import FormField, SelectField
 from kommunestyre.tui.widgets.plain import Plain
 
@@ -86,7 +93,10 @@ class ImportForm(FormModal[ImportRequest]):
 
     FORM_ID = "import-form"
     SAVE_LABEL = N_("Import")
-    BINDINGS = [Binding("ctrl+r", "check", N_("Check"), id="import.check")]
+    BINDINGS = [
+        Binding("ctrl+r", "check", N_("Check"), id="import.check"),
+        BROWSE_BINDING,
+    ]
 
     def __init__(
         self,
@@ -134,7 +144,8 @@ class ImportForm(FormModal[ImportRequest]):
                     id="import-report-text",
                 )
             yield from self.compose_buttons(
-                Button(_("Check (ctrl+r)"), id="check", variant="default", compact=True)
+                browse_button(),
+                Button(_("Check (ctrl+r)"), id="check", variant="default", compact=True),
             )
 
     def on_mount(self) -> None:
@@ -147,6 +158,9 @@ class ImportForm(FormModal[ImportRequest]):
             self.action_check()
         else:
             super().on_button_pressed(event)
+
+    def action_browse(self) -> None:
+        browse(self.query_one("#field-file", FormField), ChooseSheet)
 
     def _request(self) -> ImportRequest:
         v = self.values()
@@ -221,6 +235,7 @@ def _out(value: str) -> Path:
 class ExportListForm(FormModal[ListRequest]):
     FORM_ID = "list-form"
     SAVE_LABEL = N_("Write")
+    BINDINGS = [BROWSE_BINDING]
 
     def __init__(
         self,
@@ -263,7 +278,12 @@ class ExportListForm(FormModal[ListRequest]):
                 ),
                 classes="note",
             )
-            yield from self.compose_buttons()
+            yield from self.compose_buttons(browse_button())
+
+    def action_browse(self) -> None:
+        field = self.query_one("#field-out", FormField)
+        name = Path(field.value).name or f"{self.kind}.xlsx"
+        browse(field, lambda start: ChooseListFile(start, name))
 
     @on(Select.Changed, "#input-kind")
     def _kind_changed(self, event: Select.Changed) -> None:

@@ -480,12 +480,15 @@ class LettersScreen(BaseScreen):
 
     def action_export(self) -> None:
         from kommunestyre.tui.modals.delivery_forms import ExportForm
+        from kommunestyre.tui.modals.pickers import remember
 
         batch = self._ready()
         if batch is None:
             return
         stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
-        folder = Path.home() / "kommunestyre-breve" / f"{batch.kind.key}-{stamp}"
+        leaf = f"{batch.kind.key}-{stamp}"
+        last = self.kapp.last_folder
+        folder = last / leaf if last else Path.home() / "kommunestyre-breve" / leaf
         count = len(batch.outgoing)
         heading = ngettext(
             "Export {n} letter(s): {letter}", "Export {n} letter(s): {letter}", count
@@ -493,6 +496,7 @@ class LettersScreen(BaseScreen):
 
         def chosen(choice: tuple[str, Path] | None) -> None:
             if choice is not None:
+                remember(self.app, choice[1].parent)
                 self._export(choice[0], choice[1], self._start(_("Exporting… (c stops)")))
 
         self.app.push_screen(ExportForm(heading, folder), chosen)
