@@ -13,6 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from rich.text import Text
 from textual.widgets import Select, Static
 
 from kommunestyre.domain.municipalities import find_municipality
@@ -32,7 +34,14 @@ from tests.tui.conftest import SIZE, AppFactory, fill, notices, paste, stored
 
 
 def text_of(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
+    """What a Static shows, as plain text (a letter's HTML part is text and tables)."""
+    content = app.screen.query_one(selector, Static).content
+    if isinstance(content, (str, Text)):
+        return str(content)
+    console = Console(width=200, color_system=None, legacy_windows=False)
+    with console.capture() as captured:
+        console.print(content)
+    return captured.get()
 
 
 async def settle(pilot) -> None:
@@ -86,10 +95,10 @@ async def test_preview_steps_through_every_recipient(make_app: AppFactory) -> No
         assert f"<{rows[1][2]}>" in second and second != first
         await pilot.press("p")
         assert text_of(app, "#preview-text") == first
-        await pilot.press("h")
-        assert "<!DOCTYPE html>" in text_of(app, "#preview-text") or "<html" in text_of(
-            app, "#preview-text"
-        )
+        await pilot.press("h")  # the HTML part as it reads, never its source
+        html = text_of(app, "#preview-text")
+        assert "Kære " in html and "Pladser" in html  # the cohorts' table, as columns
+        assert "<" not in html.partition("──")[2].replace(f"<{rows[0][2]}>", "")
 
 
 async def test_filters_choose_the_recipients(make_app: AppFactory, demo_db: Path) -> None:
@@ -437,3 +446,27 @@ async def test_mark_a_municipality_as_declined(make_app: AppFactory, demo_db: Pa
         await open_letters(pilot)
         assert "Dragør" not in {r[1] for r in table_rows(app)}
     assert stored(demo_db).contacts[code].declined
+
+
+async def test_o_opens_the_letter_in_the_browser_from_a_private_file(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[Path] = []
+    monkeypatch.setattr(
+        "kommunestyre.tui.screens.letters.open_file", lambda path: opened.append(path) or True
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_letters(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert len(opened) == 1
+        html = opened[0].read_text("utf-8")
+        assert html.startswith("<!DOCTYPE html>") and "Kære " in html
+        assert opened[0].stat().st_mode & 0o077 == 0  # personal data: yours only
+        assert any("Opened in your browser" in n for n in notices(app))
+        monkeypatch.setattr("kommunestyre.tui.screens.letters.open_file", lambda path: False)
+        await pilot.press("o")  # no browser (a terminal-only session): say where it is
+        await pilot.pause()
+        assert any("No browser can be started" in n for n in notices(app))
+    assert not opened[0].exists()  # removed when the app quit

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from rich.console import Group
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,8 +27,10 @@ from kommunestyre.i18n import N_, _, ngettext
 from kommunestyre.letters.batch import state_word
 from kommunestyre.letters.catalogue import LETTERS, Filters, letter_kind
 from kommunestyre.services.registry import Result, Snapshot
+from kommunestyre.tui.html_text import readable
 from kommunestyre.tui.modals.confirm import ConfirmModal
 from kommunestyre.tui.modals.ledger import CHANNEL_WORDS
+from kommunestyre.tui.opener import PrivateFiles, open_file
 from kommunestyre.tui.screens.base import BaseScreen
 from kommunestyre.tui.widgets.plain import Plain, plain
 from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
@@ -75,8 +78,9 @@ def letter_note(letter: Letter) -> str:
     return ""
 
 
-def preview_text(letter: Letter, html: bool) -> Text:
-    """One letter as the recipient will get it: the envelope, then the text or the HTML source."""
+def preview_text(letter: Letter, html: bool) -> Group:
+    """One letter as the recipient will get it: the envelope, then the text or the HTML part as
+    it reads (headings, lists, tables; never its source)."""
     r = letter.recipient
     out = Text()
     out.append(_("To:"), "bold")
@@ -92,10 +96,15 @@ def preview_text(letter: Letter, html: bool) -> Text:
     out.append(f" {state_word(letter.state)}\n", "red" if letter.problems else "")
     for problem in letter.problems:
         out.append(f"  ! {problem}\n", "red")
-    source = _("HTML source (h switches)") if html else _("plain text (h switches)")
-    out.append(f"── {source} ──\n", "dim")
-    out.append(letter.html if html else letter.text)
-    return out
+    if html:
+        part = _("HTML as it reads (h switches, o opens it in your browser)")
+    else:
+        part = _("plain text (h switches)")
+    out.append(f"── {part} ──\n", "dim")
+    if html:
+        return Group(out, readable(letter.html))
+    out.append(letter.text)
+    return Group(out)
 
 
 class LettersScreen(BaseScreen):
@@ -141,7 +150,19 @@ class LettersScreen(BaseScreen):
             ),
         ),
         Binding(
-            "h", "toggle_html", N_("Text/HTML"), id="letters.html", tooltip=N_("Preview the HTML")
+            "h",
+            "toggle_html",
+            N_("Text/HTML"),
+            id="letters.html",
+            tooltip=N_("Switch between the plain text and the HTML as it reads"),
+        ),
+        Binding(
+            "o",
+            "open_letter",
+            N_("Open in browser"),
+            id="letters.open",
+            show=False,
+            tooltip=N_("Open the letter's HTML in your browser"),
         ),
         Binding("n", "step(1)", N_("Next"), show=False),
         Binding("p", "step(-1)", N_("Previous"), show=False),
@@ -161,6 +182,7 @@ class LettersScreen(BaseScreen):
         self.show_html = False
         self.job: threading.Event | None = None  # set when the running job should stop
         self.smtp: SmtpSettings | None = None  # the last settings used, for this session
+        self.opened = PrivateFiles()  # letters opened in the browser; removed on quitting
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filters"):
@@ -377,6 +399,35 @@ class LettersScreen(BaseScreen):
     def action_toggle_html(self) -> None:
         self.show_html = not self.show_html
         self.show_preview()
+
+    def action_open_letter(self) -> None:
+        """The letter under the cursor in the browser: its HTML written into a private folder
+        that is removed when the app quits."""
+        from kommunestyre.letters.delivery import safe_name
+
+        letter = self.current()
+        if letter is None:
+            self.app.bell()
+            return
+        name = f"{safe_name(letter.recipient.label) or 'brev'}.html"  # not translated: a name
+        try:
+            path = self.opened.write(name, letter.html)
+        except OSError as error:
+            self.notify(str(error), title=_("File error"), severity="error")
+            return
+        if open_file(path):
+            self.notify(_("Opened in your browser: {path}").format(path=path), timeout=4)
+        else:
+            self.notify(
+                _(
+                    "No browser can be started from this terminal. The letter is at {path} "
+                    "until you quit."
+                ).format(path=path),
+                timeout=10,
+            )
+
+    def on_unmount(self) -> None:
+        self.opened.remove()
 
     def action_skip(self) -> None:
         letter = self.current()
