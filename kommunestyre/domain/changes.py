@@ -285,3 +285,27 @@ def _keyed(speakers: Sequence[Speaker]) -> list[tuple[tuple[str, int], Speaker]]
         keyed.append(((name, seen[name]), speaker))
         seen[name] += 1
     return keyed
+
+
+#: What each kind of history entry is called (the stored ``action`` stays English: it is a key).
+ACTIONS = {
+    "register": NP_("history", "registered"),
+    "add": NP_("history", "added"),
+    "edit": NP_("history", "edited"),
+    "invoice": NP_("history", "invoice"),
+    "cancel": NP_("history", "cancelled"),
+    "move": NP_("history", "moved"),
+    "reinstate": NP_("history", "reinstated"),
+    "offer": NP_("history", "seat offer"),
+    "substitute": NP_("history", "substituted"),
+    "promote": NP_("history", "promoted"),  # from the waiting list
+    "erase": NP_("history", "erased"),
+    "contact": NP_("history", "contact"),
+    "cohort": NP_("history", "cohort"),
+    "import": NP_("history", "imported"),
+}
+
+
+def action_label(action: str) -> str:
+    """A history entry's kind in the language in use; an unknown one as it is stored."""
+    return pgettext("history", ACTIONS[action]) if action in ACTIONS else action

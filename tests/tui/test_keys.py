@@ -16,7 +16,7 @@ from kommunestyre.i18n import _
 from kommunestyre.tui.app import KommunestyreApp
 from kommunestyre.tui.modals.directorate_form import DirectorateForm
 from kommunestyre.tui.modals.help import HelpScreen
-from kommunestyre.tui.screens.base import SCREENS
+from kommunestyre.tui.screens.base import SCREENS, offered_keys
 from kommunestyre.tui.screens.contacts import ContactsScreen
 from kommunestyre.tui.widgets.virtual_table import VirtualTable
 from tests.tui.conftest import SIZE, AppFactory, type_into
@@ -47,6 +47,13 @@ def offered_by_bindings(app: KommunestyreApp) -> dict[str, tuple[str, str, Bindi
     offered = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
+        forwarded = app._bindings.key_to_bindings.get(key, [])
+        if active.node is screen and forwarded and binding.action.startswith("app."):
+            # a screen whose footer has no room for an app key forwards it, hidden
+            assert forwarded[0].action == binding.action.removeprefix("app.")
+            assert not binding.id and not binding.show
+            offered[key] = ("app", forwarded[0].action, forwarded[0])
+            continue
         if active.node in (screen, app) and binding.description and binding.id:
             where = "app" if active.node is app else "screen"
             offered[key] = (where, binding.action, binding)
@@ -101,8 +108,12 @@ async def agree_on(pilot: Pilot, app: KommunestyreApp, key: str) -> None:
     label = next(_(label) for _mode, k, label in SCREENS if k == key)
     everywhere, *_others = sections
     listed = {"app": sections[everywhere], "screen": sections[f"{key} {label}"]}
+    # F1 is the reference: a key that is off for now (stop, while nothing runs) is listed too
+    off = [b for b in offered_keys(type(screen)) if b not in offered_keys(screen)]
     for where, lines in listed.items():
         expected = {key_shown(b): b.description for w, _a, b in bindings.values() if w == where}
+        if where == "screen":
+            expected |= {key_shown(b): b.description for b in off}
         assert {k for k, _what in lines} == set(expected), (where, key)
         assert len(lines) == len(expected)  # each once
         for shown, what in lines:

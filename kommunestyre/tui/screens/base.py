@@ -49,6 +49,8 @@ def offered_keys(node: type[DOMNode] | DOMNode) -> list[Binding]:
     The one source of F1's help and of the command palette, so neither can drift from what
     the keys do. A binding without an id is navigation (esc back to the table, the arrows,
     n/p between letters) and is in neither; whether the footer shows a key is its ``show``.
+    Of a live screen, a key its ``check_action`` turns off for now (stop, when nothing runs)
+    is left out, as the footer leaves it out.
     """
     cls = node if isinstance(node, type) else type(node)
     keys: dict[str, Binding] = {}
@@ -57,7 +59,10 @@ def offered_keys(node: type[DOMNode] | DOMNode) -> list[Binding]:
             if isinstance(binding, Binding) and binding.description and binding.id:
                 keys.pop(binding.id, None)
                 keys[binding.id] = translated(binding)
-    return list(keys.values())
+    offered = list(keys.values())
+    if isinstance(node, type):
+        return offered
+    return [b for b in offered if node.check_action(b.action.partition("(")[0], ()) is not False]
 
 
 def key_label(binding: Binding) -> str:

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from kommunestyre.domain.changes import action_label
 from kommunestyre.formats import short_date
 from kommunestyre.i18n import N_, _
 from kommunestyre.services.registry import Snapshot
@@ -24,7 +25,7 @@ from kommunestyre.tui.widgets.virtual_table import Column, VirtualTable
 COLUMNS = [
     Column("when", N_("When"), 16),
     Column("user", N_("Who"), 12),
-    Column("action", N_("What"), 10),
+    Column("action", N_("What"), 12),
     Column("summary", N_("Summary")),
 ]
 
@@ -59,7 +60,12 @@ class HistoryScreen(BaseScreen):
     def show(self, snapshot: Snapshot) -> None:
         entries = self.kapp.registry.repository.history()
         self.entries = {
-            e.id: (f"{short_date(e.at.date())} {e.at:%H:%M}", e.user, e.action, e.summary)
+            e.id: (
+                f"{short_date(e.at.date())} {e.at:%H:%M}",
+                e.user,
+                action_label(e.action),
+                e.summary,
+            )
             for e in entries
         }
         self.query_one(VirtualTable).set_rows(list(self.entries), list(self.entries.values()))

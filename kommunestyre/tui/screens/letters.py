@@ -172,6 +172,8 @@ class LettersScreen(BaseScreen):
         Binding(
             "c", "cancel_job", N_("Stop"), id="letters.cancel", tooltip=N_("Stop the running job")
         ),
+        # The app's `a` works here too; its footer has no room for it (F1 lists it).
+        Binding("a", "app.add_directorate", N_("Add directorate"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -607,6 +609,7 @@ class LettersScreen(BaseScreen):
     def _start(self, label: str) -> Job:
         """Show the progress bar under ``label``; the job carries the selection as it is now."""
         self.job = threading.Event()
+        self.refresh_bindings()  # c (stop) appears
         self.kapp.running_jobs.add(self.job)  # a SIGTERM or SIGHUP stops it too
         self.query_one("#job").display = True
         self.query_one("#job-label", Static).update(f"{label} ")
@@ -697,14 +700,20 @@ class LettersScreen(BaseScreen):
         if self.job is not None:
             self.kapp.running_jobs.discard(self.job)
         self.job = None
+        self.refresh_bindings()
         self.query_one("#job").display = False
         title = _("Letters") if severity != "error" else _("Letters: not done")
         self.notify(message, title=title, severity=severity, timeout=10)  # type: ignore[arg-type]
         self.kapp.reload()  # the ledger changed: this screen prepares again, showing what left
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`c` (stop) is in the footer only while an export or a send runs."""
+        if action == "cancel_job":
+            return self.job is not None
+        return True
+
     def action_cancel_job(self) -> None:
         if self.job is None:
-            self.notify(_("No export or send is running."), timeout=3)
             return
         self.job.set()
         self.query_one("#job-label", Static).update(_("Stopping after the current letter…") + " ")
