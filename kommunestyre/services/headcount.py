@@ -236,7 +236,7 @@ def as_text(register: Register, rows: list[Headcount], now: datetime) -> str:
         _("Waiting: directorates / people on the waiting list."),
     ]
     notes = [
-        _("! Hold {number} {warning}").format(number=r.cohort.number, warning=text)
+        _("! Hold {number} – {warning}").format(number=r.cohort.number, warning=text)
         for r in rows
         for text in warnings(r)
     ]

@@ -46,7 +46,7 @@ def test_headcount_text_on_the_demo(demo_db: Path) -> None:
     assert "01.12.2027" in hold4 and "at risk" in hold4
     total = next(line for line in lines if line.strip().startswith("All"))
     assert "28/40" in total and "106+1/160" in total
-    assert "! Hold 4 at risk" in out
+    assert "! Hold 4 – at risk" in out
 
 
 def test_headcount_json_on_the_demo(demo_db: Path) -> None:
