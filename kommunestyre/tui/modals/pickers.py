@@ -51,10 +51,10 @@ class ChooseSheet(FileOpen):
         self.ERROR_PERMISSION_ERROR = _("You may not read that folder")
         super().__init__(
             location,
-            _("Choose the sign-up sheet"),
+            _("Choose the sign-up sheet (.xlsx or .csv)"),
             open_button=_("Choose"),
             cancel_button=_("Cancel"),
-            filters=Filters((_("Sheets (.xlsx, .csv)"), _sheet), (_("All files"), lambda _p: True)),
+            filters=Filters((_("Sheets"), _sheet), (_("All files"), lambda _p: True)),
         )
 
 
@@ -66,12 +66,10 @@ class ChooseListFile(FileSave):
         self.ERROR_PERMISSION_ERROR = _("You may not write into that folder")
         super().__init__(
             location,
-            _("Write the list to"),
+            _("Write the list to (.xlsx, .csv or .md)"),
             save_button=_("Choose"),
             cancel_button=_("Cancel"),
-            filters=Filters(
-                (_("Lists (.xlsx, .csv, .md)"), _list_file), (_("All files"), lambda _p: True)
-            ),
+            filters=Filters((_("Lists"), _list_file), (_("All files"), lambda _p: True)),
             default_file=name,
         )
 
