@@ -11,11 +11,12 @@ import pytest
 
 from kommunestyre.clock import frozen_clock
 from kommunestyre.domain.model import InvoiceDetails, ParticipantDetails, Role, Speaker
-from kommunestyre.services.registry import CohortSettings, Registry
+from kommunestyre.services.registry import Registry
 from kommunestyre.services.setup import init_database
 from kommunestyre.store.repository import ERASED_SUMMARY
 from tests.conftest import EARLY, person
 from tests.test_erasure import traces
+from tests.test_registry import settings_with
 
 NAME = "Søren Ærø-Åberg"
 EMAIL = "soeren.aeroe@aarhus.dk"
@@ -47,20 +48,6 @@ def register(registry: Registry, municipality: str, *members: ParticipantDetails
     )
     assert result.record_id is not None
     return result.record_id
-
-
-def settings(registry: Registry, number: int, **changes: object) -> CohortSettings:
-    cohort = registry.snapshot().register.cohort(number)
-    base = CohortSettings(
-        seminar=cohort.seminar,
-        followup=cohort.followup,
-        registration_deadline=cohort.registration_deadline,
-        min_directorates=cohort.min_directorates,
-        max_directorates=cohort.max_directorates,
-        max_participants=cohort.max_participants,
-        themes=tuple(cohort.themes),
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
 def test_every_kind_of_edit_says_old_and_new(registry: Registry) -> None:
@@ -98,7 +85,7 @@ def test_every_kind_of_edit_says_old_and_new(registry: Registry) -> None:
     registry.update_cohort(
         1,
         cohort.rev,
-        settings(
+        settings_with(
             registry,
             1,
             registration_deadline=day + timedelta(days=7),
@@ -119,7 +106,7 @@ def test_every_kind_of_edit_says_old_and_new(registry: Registry) -> None:
     )
 
     cohort = registry.snapshot().register.cohort(1)
-    registry.update_cohort(1, cohort.rev, settings(registry, 1))
+    registry.update_cohort(1, cohort.rev, settings_with(registry, 1))
     assert latest(registry) == "settings of hold 1 updated (nothing changed)"
 
 

@@ -17,12 +17,13 @@ from kommunestyre.domain.municipalities import by_code
 from kommunestyre.domain.pricing import invoice_lines, programme_bill
 from kommunestyre.formats import money
 from kommunestyre.i18n import _
-from kommunestyre.services.registry import CohortSettings, Registry
+from kommunestyre.services.registry import Registry
 from kommunestyre.store.database import Database
 from kommunestyre.store.repository import Repository
 from kommunestyre.tui.modals.history_entry import HistoryEntryModal
 from kommunestyre.tui.screens.pricing import AMOUNT_COLUMNS, fit_columns
 from tests.conftest import EARLY, person
+from tests.test_registry import settings_with
 from tests.tui.conftest import SIZE, AppFactory, stored
 
 NARROW = (80, 24)
@@ -140,20 +141,6 @@ def test_columns_give_way_in_the_order_given_and_never_below_their_header() -> N
 # -- history ------------------------------------------------------------------------------------
 
 
-def settings_of(registry: Registry, number: int, **changes: object) -> CohortSettings:
-    cohort = registry.snapshot().register.cohort(number)
-    base = CohortSettings(
-        seminar=cohort.seminar,
-        followup=cohort.followup,
-        registration_deadline=cohort.registration_deadline,
-        min_directorates=cohort.min_directorates,
-        max_directorates=cohort.max_directorates,
-        max_participants=cohort.max_participants,
-        themes=tuple(cohort.themes),
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
-
-
 def edit_hold_1(path: Path) -> tuple[str, str]:
     """Hold 1: a later deadline and another town; returns the old and new deadline."""
     registry = registry_on(path)
@@ -163,7 +150,7 @@ def edit_hold_1(path: Path) -> tuple[str, str]:
     registry.update_cohort(
         1,
         cohort.rev,
-        settings_of(
+        settings_with(
             registry,
             1,
             registration_deadline=day + timedelta(days=7),
