@@ -303,6 +303,7 @@ ACTIONS = {
     "contact": NP_("history", "contact"),
     "cohort": NP_("history", "cohort"),
     "import": NP_("history", "imported"),
+    "letters": NP_("history", "letters"),
 }
 
 

@@ -1,12 +1,18 @@
 """A letter's HTML part as a reader sees it, for the terminal: headings, paragraphs, lists,
 tables in columns, bold and links; never the source.
 
-Templates are the coordinators' to edit, so any HTML must come out as text: unknown tags are
-read through, the head, styles and scripts are left out, and nothing in it is markup to Rich.
+Templates are the coordinators' to edit, so any HTML must come out as text, with none of it
+lost: unknown tags are read through, end tags HTML lets one leave out are supplied, a table in a
+table becomes lines in its cell, and the head, styles and scripts are left out. Every piece of
+text goes through ``printable`` (no terminal commands) and is never read as Rich markup. HTML
+the parser cannot follow at all is shown with its tags taken out.
 """
 
 from __future__ import annotations
 
+import html as entities
+import re
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from rich.console import Group, RenderableType
@@ -16,14 +22,49 @@ from rich.text import Text
 from kommunestyre.terminal import printable
 
 #: Tags whose content is never shown.
-HIDDEN = {"head", "title", "style", "script", "template"}
+HIDDEN = {"head", "title", "style", "script", "template", "noscript"}
+#: What a head may hold; any other tag starts the body (HTML lets one leave out </head>).
+IN_HEAD = HIDDEN | {"meta", "link", "base"}
 #: Tags that end a line of text.
 BLOCKS = {
     "p", "div", "section", "article", "header", "footer", "blockquote", "address", "pre",
     "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "tr", "hr", "dl", "dt", "dd",
+    "main", "nav", "aside", "figure", "figcaption", "center",
 }  # fmt: skip
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 STYLES = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline"}
+HEADING_STYLE = "bold underline"  # not translated: a style
+
+
+@dataclass
+class _Table:
+    rows: list[list[tuple[Text, bool]]] = field(default_factory=list)  # (cell, right-aligned)
+    cell: Text | None = None
+    right: bool = False
+    header: bool = False
+
+    def end_cell(self) -> None:
+        if self.cell is None:
+            return
+        self.cell.rstrip()
+        if self.header:
+            self.cell.stylize("bold")
+        if not self.rows:  # a cell outside any row
+            self.rows.append([])
+        self.rows[-1].append((self.cell, self.right))
+        self.cell = None
+
+    def as_lines(self) -> Text:
+        """The table as lines of text (a table inside another table's cell)."""
+        out = Text()
+        for row in self.rows:
+            if out:
+                out.append("\n")
+            for index, (cell, _right) in enumerate(row):
+                if index:
+                    out.append("  ")
+                out.append_text(cell)
+        return out
 
 
 class _Reader(HTMLParser):
@@ -33,19 +74,33 @@ class _Reader(HTMLParser):
         self.out = Text()  # the text since the last table
         self.line = Text()  # the line being filled
         self.styles: list[str] = []
-        self.hidden = 0
+        self.hiding: list[str] = []  # the open tags whose content is not shown
         self.lists: list[int | None] = []  # per open list: the next number, or None (bullets)
-        self.table: list[list[tuple[Text, bool]]] | None = None  # rows of (cell, right-aligned)
-        self.cell: Text | None = None
-        self.cell_right = False
+        self.marker = ""  # a list item's bullet, written with its first text
+        self.tables: list[_Table] = []  # the open tables, innermost last
+        self.pre = 0
         self.href: str | None = None
         self.link_text = ""
         self.blank_before = False  # a heading or paragraph wants an empty line above it
 
-    # -- lines ---------------------------------------------------------------------------------
+    # -- where text goes -------------------------------------------------------------------------
+
+    def _cell(self) -> Text | None:
+        return self.tables[-1].cell if self.tables else None
 
     def _target(self) -> Text:
-        return self.cell if self.cell is not None else self.line
+        cell = self._cell()
+        return cell if cell is not None else self.line
+
+    def _break(self) -> None:
+        """A new line: in a table's cell, a line of the cell; elsewhere, the end of a line."""
+        cell = self._cell()
+        if cell is not None:
+            cell.rstrip()
+            if cell.plain and not cell.plain.endswith("\n"):
+                cell.append("\n")
+        elif not self.tables:
+            self._end_line()
 
     def _end_line(self) -> None:
         line = self.line
@@ -58,103 +113,136 @@ class _Reader(HTMLParser):
             self.blank_before = False
         self.line = Text()
 
+    def _append(self, words: str) -> None:
+        target = self._target()
+        if self.marker:
+            target.append(self.marker)
+            self.marker = ""
+        target.append(printable(words), " ".join(self.styles) or None)
+
     def _text(self, data: str) -> None:
+        if self.pre:  # as written, line by line
+            for number, part in enumerate(data.expandtabs(4).split("\n")):
+                if number:
+                    self._break()
+                if part:
+                    self._append(part)
+            return
         target = self._target()
         words = " ".join(data.split())
+        after_space = not target.plain or target.plain.endswith((" ", "\n"))
         if not words:
-            if data and target.plain and not target.plain.endswith((" ", "\n")):
+            if data and not after_space:
                 target.append(" ")
             return
-        if data[:1].isspace() and target.plain and not target.plain.endswith((" ", "\n")):
+        if data[:1].isspace() and not after_space:
             target.append(" ")
-        target.append(printable(words), " ".join(self.styles) or None)
+        self._append(words)
         if data[-1:].isspace():
-            target.append(" ")
+            self._target().append(" ")
 
     # -- the parser's events ---------------------------------------------------------------------
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in HIDDEN:
-            self.hidden += 1
+        if self.hiding == ["head"] and tag not in IN_HEAD:
+            self.hiding.clear()  # the body began without </head>
+        if tag == "body":
+            self.hiding.clear()
             return
-        if self.hidden:
+        if tag in HIDDEN:
+            self.hiding.append(tag)
+            return
+        if self.hiding:
             return
         attributes = dict(attrs)
         if tag == "br":
-            if self.cell is not None:
-                self.cell.rstrip()
-                self.cell.append("\n")
-            else:
-                self._end_line()
+            self._break()
             return
-        if tag in BLOCKS and self.cell is None:
-            self._end_line()
+        if tag in ("tr", "td", "th") and self.tables:
+            self._table_start(tag, attributes)
+            return
+        if tag in BLOCKS:
+            self._break()
         if tag in HEADINGS or tag == "p":
             self.blank_before = True
         if tag in HEADINGS:
-            self.styles.append("bold underline")  # not translated: a style
+            self.styles.append(HEADING_STYLE)
         elif tag in STYLES:
             self.styles.append(STYLES[tag])
         elif tag == "a":
             self.href = attributes.get("href") or ""
             self.link_text = ""
             self.styles.append("underline")
+        elif tag == "pre":
+            self.pre += 1
         elif tag in ("ul", "ol"):
             self.lists.append(1 if tag == "ol" else None)
         elif tag == "li":
-            depth = max(len(self.lists), 1)
             number = self.lists[-1] if self.lists else None
             if number is None:
-                marker = "•"
+                bullet = "•"
             else:
-                marker = f"{number}."
+                bullet = f"{number}."
                 self.lists[-1] = number + 1
-            self.line.append("  " * depth + marker + " ")
-        elif tag == "hr":
+            indent = "" if self._cell() is not None else "  " * max(len(self.lists), 1)
+            self.marker = f"{indent}{bullet} "
+        elif tag == "img" and attributes.get("alt"):
+            self._target().append(f"[{printable(attributes['alt'] or '')}]", "dim")
+        elif tag == "hr" and self._cell() is None:
             self.out.append("─" * 40 + "\n")
         elif tag == "table":
-            self.table = []
+            self._end_line()
+            self.tables.append(_Table())
             self.blank_before = True
-        elif tag == "tr" and self.table is not None:
-            self.table.append([])
-        elif tag in ("td", "th") and self.table is not None:
-            self._end_cell()
-            self.cell = Text()
-            classes = (attributes.get("class") or "").split()
-            align = (attributes.get("align") or "").lower()
-            style = (attributes.get("style") or "").replace(" ", "").lower()
-            self.cell_right = "amount" in classes or align == "right" or "text-align:right" in style
-            if tag == "th":
-                self.styles.append("bold")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in ("br", "img", "hr", "meta", "link", "base"):
+            self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
+            if tag in self.hiding:
+                del self.hiding[len(self.hiding) - 1 - self.hiding[::-1].index(tag) :]
             return
-        if self.hidden:
+        if self.hiding:
             return
-        styled = tag in HEADINGS or tag in STYLES or tag in ("a", "th")
-        if styled and self.styles:
+        if tag in ("td", "th") and self.tables:
+            self.tables[-1].end_cell()
+            return
+        if tag == "table" and self.tables:
+            self._table_end()
+            return
+        if (tag in HEADINGS or tag in STYLES or tag == "a") and self.styles:
             self.styles.pop()
         if tag == "a":
             self._link_end()
-        if tag in ("td", "th"):
-            self._end_cell()
-        elif tag == "table":
-            self._end_table()
+        elif tag == "pre":
+            self.pre = max(0, self.pre - 1)
         elif tag in ("ul", "ol") and self.lists:
             self.lists.pop()
-        if tag in BLOCKS and self.cell is None and self.table is None:
-            self._end_line()
+        elif tag == "li":
+            self.marker = ""  # an empty item
+        if tag in BLOCKS:
+            self._break()
         if tag in HEADINGS or tag == "p":
             self.blank_before = True
 
     def handle_data(self, data: str) -> None:
-        if self.hidden:
+        if self.hiding:
             return
         if self.href is not None:
             self.link_text += data
         self._text(data)
+
+    def parse_html_declaration(self, i: int) -> int:
+        """A declaration the parser does not know (a typo such as ``<![ x``) is skipped as a
+        comment would be, not a reason to give up on the letter."""
+        try:
+            return super().parse_html_declaration(i)
+        except AssertionError:
+            end = self.rawdata.find(">", i)
+            return -1 if end < 0 else end + 1
 
     def _link_end(self) -> None:
         """A link shows where it goes when its text does not say it."""
@@ -166,34 +254,48 @@ class _Reader(HTMLParser):
 
     # -- tables ----------------------------------------------------------------------------------
 
-    def _end_cell(self) -> None:
-        if self.cell is not None and self.table is not None:
-            self.cell.rstrip()
-            if not self.table:  # a cell outside any row
-                self.table.append([])
-            self.table[-1].append((self.cell, self.cell_right))
-        self.cell = None
+    def _table_start(self, tag: str, attributes: dict[str, str | None]) -> None:
+        """A row or a cell; an open cell or row ends first (HTML lets one leave out its end)."""
+        table = self.tables[-1]
+        table.end_cell()
+        if tag == "tr":
+            table.rows.append([])
+            return
+        table.cell = Text()
+        classes = (attributes.get("class") or "").split()
+        align = (attributes.get("align") or "").lower()
+        style = (attributes.get("style") or "").replace(" ", "").lower()
+        table.right = "amount" in classes or align == "right" or "text-align:right" in style
+        table.header = tag == "th"
 
-    def _end_table(self) -> None:
+    def _table_end(self) -> None:
         """The table as columns that wrap to the width there is (a right-aligned cell, such as
-        an amount, right-aligns its column)."""
-        self._end_cell()
-        rows = [row for row in (self.table or []) if row]
-        self.table = None
+        an amount, right-aligns its column); a table inside a cell becomes lines of that cell."""
+        table = self.tables.pop()
+        table.end_cell()
+        # text outside any cell (a stray row's words) stays, before the table
+        if self.tables:
+            self._break()
+            outer = self.tables[-1]
+            if outer.cell is None:
+                outer.cell = Text()
+            outer.cell.append_text(table.as_lines())
+            return
+        rows = [row for row in table.rows if row]
+        self._end_line()
         if not rows:
             return
-        self._end_line()
         self._flush()
         if self.blocks:
             self.blocks.append(Text())  # an empty line above the table
         columns = max(len(row) for row in rows)
-        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
+        grid = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
         for index in range(columns):
             right = any(index < len(row) and row[index][1] for row in rows)
-            table.add_column(justify="right" if right else "left", overflow="fold")
+            grid.add_column(justify="right" if right else "left", overflow="fold")
         for row in rows:
-            table.add_row(*(cell for cell, _right in row))
-        self.blocks.append(table)
+            grid.add_row(*(cell for cell, _right in row))
+        self.blocks.append(grid)
         self.blank_before = True
 
     def _flush(self) -> None:
@@ -203,17 +305,21 @@ class _Reader(HTMLParser):
             self.blocks.append(self.out)
         self.out = Text()
 
-    def close(self) -> None:
-        super().close()
-        if self.table is not None:
-            self._end_table()
+    def finish(self) -> Group:
+        self.close()
+        while self.tables:
+            self._table_end()
         self._end_line()
+        self._flush()
+        return Group(*self.blocks)
 
 
 def readable(html: str) -> Group:
     """``html`` as text a person reads: the structure kept, the markup gone."""
     reader = _Reader()
-    reader.feed(html)
-    reader.close()
-    reader._flush()
-    return Group(*reader.blocks)
+    try:
+        reader.feed(html)
+        return reader.finish()
+    except (AssertionError, ValueError):  # HTML the parser cannot follow: the text, untagged
+        words = " ".join(entities.unescape(re.sub(r"<[^>]*>", " ", html)).split())
+        return Group(Text(printable(words)))

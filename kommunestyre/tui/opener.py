@@ -1,8 +1,10 @@
 """Show a file in the program the system uses for it (a letter's HTML in the browser), without
 giving that program the terminal the app runs in.
 
-Files shown this way hold personal data: they are written into a private temporary folder
-(readable only by you) that is removed when the app quits.
+Files shown this way hold personal data: they are written into a private folder (readable only
+by you) that is removed when the app quits. It is made in ``~/kommunestyre-breve`` (the letters'
+export folder) rather than the system's temporary folder, because a browser installed as a
+sandboxed package (Firefox on Ubuntu is a snap) cannot see the temporary folder, nor hidden ones.
 """
 
 from __future__ import annotations
@@ -51,16 +53,28 @@ def open_file(path: Path) -> bool:
 
 
 class PrivateFiles:
-    """A private temporary folder for files the app shows; removed when the app quits (or, at
-    the latest, when Python exits)."""
+    """A private folder for files the app shows; removed when the app quits (or, at the latest,
+    when Python exits). Each file gets a name of its own (a browser tab keeps its letter)."""
 
-    def __init__(self) -> None:
+    def __init__(self, parent: Path | None = None) -> None:
+        self.parent = parent
         self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._count = 0
+
+    def _make_folder(self) -> tempfile.TemporaryDirectory[str]:
+        parent = self.parent or Path.home() / "kommunestyre-breve"
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            where: str | None = str(parent)
+        except (OSError, RuntimeError):  # no home folder to write in: the system's
+            where = None
+        return tempfile.TemporaryDirectory(prefix="visning-", dir=where, ignore_cleanup_errors=True)
 
     def write(self, name: str, text: str) -> Path:
         if self._folder is None:
-            self._folder = tempfile.TemporaryDirectory(prefix="kommunestyre-")
-        path = Path(self._folder.name) / name
+            self._folder = self._make_folder()
+        self._count += 1
+        path = Path(self._folder.name) / f"{self._count:03d}-{name}"
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             file.write(text)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from kommunestyre.tui import opener
@@ -94,8 +96,11 @@ def test_any_value_in_a_letter_reads_as_text(value: str) -> None:
 
 
 def test_files_opened_are_private_and_removed(tmp_path: Path) -> None:
-    files = PrivateFiles()
+    files = PrivateFiles(tmp_path / "kommunestyre-breve")
     path = files.write("brev.html", "<p>Åse</p>")
+    again = files.write("brev.html", "<p>Bo</p>")  # a second letter of the same name
+    assert again != path and path.read_text("utf-8") == "<p>Åse</p>"
+    assert path.parent.parent == tmp_path / "kommunestyre-breve"  # seen by a sandboxed browser
     assert path.read_text("utf-8") == "<p>Åse</p>"
     assert path.stat().st_mode & 0o077 == 0 and path.parent.stat().st_mode & 0o077 == 0
     files.remove()
@@ -113,3 +118,43 @@ def test_no_program_takes_the_terminal_in_a_session_without_a_display(
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.setattr(opener.shutil, "which", lambda name: f"/usr/bin/{name}")
     assert opener.opener() == ["/usr/bin/xdg-open"]
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<p>a</p><![ b>c", ["a", "", "c"]),  # a typo'd declaration: Python's parser gave up
+        ("<p>a</p><![ b", ["a", "", "<![ b"]),
+        (  # a table in a table: every word stays, in its cell
+            "<table><tr><td>Left A</td><td><table><tr><td>Inner B</td></tr></table></td>"
+            "<td>Right C</td></tr></table>",
+            ["Left A  Inner B  Right C"],
+        ),
+        (  # a layout table: blocks in a cell are lines of the cell
+            "<table><tr><td><h1>Invitation</h1><p>Kære Anna,</p><ul><li>et<li>to</ul></td></tr>"
+            "</table>",
+            ["Invitation", "Kære Anna,", "• et", "• to"],
+        ),
+        ("<head><title>T</title><body><p>Hej</p>", ["Hej"]),  # no </head>
+        ("<head><title>T</title><p>Hej</p>", ["Hej"]),  # no </head>, no <body>
+        ("<table><tr><th>A<th>B<tr><td>1<td>2</table><p>efter</p>", ["A  B", "1  2", "", "efter"]),
+        ("<pre>a   b\n  c</pre>", ["a   b", "  c"]),
+        ("<p><img alt='logo'> hej</p>", ["[logo] hej"]),
+        ("<ul><li><p>x</p></ul>", ["  • x"]),
+    ],
+)
+def test_html_as_templates_write_it_keeps_every_word(html: str, expected: list[str]) -> None:
+    assert [line.rstrip() for line in shown(html).splitlines()] == expected
+
+
+TOKENS = ["<p>", "</p>", "<table>", "</table>", "<tr>", "<td>", "</td>", "<th>", "<![", "<!--",
+          "-->", "<head>", "<title>", "<body>", "<ul>", "<li>", "<ol>", "<pre>", "</pre>",
+          "<a href='x'>", "</a>", "<b>", "</b>", "<br>", "<img alt='q'>", "&amp;", "&#x1b;",
+          "\x1b[2J", "<", ">", "\n", "tekst", "Åse", "<script>", "<h2>", "</h2>", "<hr>",
+          "<?x", "</", "<x y='", "&#0;", "<![CDATA[", "]]>"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=40))
+def test_any_tag_soup_reads_without_error_or_terminal_commands(tokens: list[str]) -> None:
+    assert "\x1b" not in shown("".join(tokens), width=50)

@@ -449,12 +449,13 @@ async def test_mark_a_municipality_as_declined(make_app: AppFactory, demo_db: Pa
 
 
 async def test_o_opens_the_letter_in_the_browser_from_a_private_file(
-    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     opened: list[Path] = []
     monkeypatch.setattr(
         "kommunestyre.tui.screens.letters.open_file", lambda path: opened.append(path) or True
     )
+    monkeypatch.setenv("HOME", str(tmp_path))
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_letters(pilot)
@@ -464,9 +465,10 @@ async def test_o_opens_the_letter_in_the_browser_from_a_private_file(
         html = opened[0].read_text("utf-8")
         assert html.startswith("<!DOCTYPE html>") and "Kære " in html
         assert opened[0].stat().st_mode & 0o077 == 0  # personal data: yours only
-        assert any("Opened in your browser" in n for n in notices(app))
+        assert any("Opening in your browser" in n for n in notices(app))
         monkeypatch.setattr("kommunestyre.tui.screens.letters.open_file", lambda path: False)
         await pilot.press("o")  # no browser (a terminal-only session): say where it is
         await pilot.pause()
         assert any("No browser can be started" in n for n in notices(app))
-    assert not opened[0].exists()  # removed when the app quit
+    assert opened[0].is_relative_to(tmp_path / "kommunestyre-breve")
+    assert not opened[0].parent.exists()  # removed when the app quit

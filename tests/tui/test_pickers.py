@@ -6,12 +6,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
+from textual_fspicker.base_dialog import Dialog
 from textual_fspicker.parts import DirectoryNavigation
 
 from kommunestyre.tui.modals.delivery_forms import ExportForm
 from kommunestyre.tui.modals.lists_forms import ExportListForm, ImportForm
-from kommunestyre.tui.modals.pickers import ChooseFolder, ChooseListFile, ChooseSheet
+from kommunestyre.tui.modals.pickers import (
+    ChooseFolder,
+    ChooseListFile,
+    ChooseSheet,
+    start_folder,
+)
 from kommunestyre.tui.widgets.form import FormField
 from tests.tui.conftest import SIZE, AppFactory, stored
 from tests.tui.test_letters_screen import open_letters, settle
@@ -122,3 +129,56 @@ async def test_the_letters_folder_picker_makes_a_new_folder_in_a_used_one(
         await settle(pilot)
         assert any(empty.iterdir())
         assert app.last_folder == tmp_path
+
+
+@pytest.mark.parametrize(
+    "typed", ["~nosuchuser/tilmelding.xlsx", "/ikke/her.csv", "{tmp}/" + "x" * 300, "{tmp}/a\x00b"]
+)
+def test_a_picker_starts_somewhere_whatever_the_field_holds(
+    typed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typed = typed.format(tmp=tmp_path)
+    assert start_folder(typed, tmp_path) == tmp_path
+    home = tmp_path / "hjem"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    expected = tmp_path if typed.startswith(str(tmp_path)) else home
+    assert start_folder(typed, None) == expected
+
+
+async def test_a_name_the_system_cannot_take_is_an_error_in_the_picker(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    app.last_folder = tmp_path
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "i")
+        app.screen.query_one("#field-file", FormField).input.value = "~nosuchuser/x.xlsx"
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseSheet)
+        assert opened_in(app) == tmp_path
+        for name in ("x" * 300 + ".xlsx", "~nosuchuser/x.xlsx"):
+            await choose_file(pilot, name)
+            assert app.is_running and isinstance(app.screen, ChooseSheet)
+            assert app.screen.query_one(Dialog).border_subtitle  # the reason, in the picker
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportForm)
+
+
+@pytest.mark.parametrize(
+    "typed", ["~nosuchuser/x.xlsx", "a\x00b.xlsx", "{tmp}/" + "x" * 300 + "/l.xlsx", "/ikke/l.csv"]
+)
+def test_a_path_the_system_refuses_is_a_reason_at_its_field(typed: str, tmp_path: Path) -> None:
+    from kommunestyre.errors import ValidationError
+    from kommunestyre.tui.modals import delivery_forms, lists_forms
+
+    value = typed.format(tmp=tmp_path)
+    for check in (lists_forms._sheet, lists_forms._out, delivery_forms._folder):
+        try:
+            check(value)
+        except ValidationError as error:
+            assert error.message
+        else:
+            assert check is delivery_forms._folder and "\x00" not in value  # a new folder

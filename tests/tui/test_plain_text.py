@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,38 @@ async def test_no_screen_writes_a_name_s_terminal_commands(
         output = terminal_output(app)
         assert app.is_running and "Ole [/] Hansen" in output  # markup in a name is text
         assert "\x1b]0;pwned" not in output and "Ole \u241b]0;pwned" in output
+
+
+async def test_the_letter_preview_writes_no_terminal_commands(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The letter preview (the plain text, and the HTML part as it reads) shows a template's
+    own terminal commands with ESC as a symbol."""
+    from kommunestyre.resources import templates_dir
+    from kommunestyre.services.letters import TEMPLATES_ENV
+
+    own = tmp_path / "skabeloner"
+    shutil.copytree(templates_dir(), own)
+    for part in ("practical.txt", "practical.html"):
+        text = (own / part).read_text("utf-8")
+        planted = f"{{% block body %}}Hilsen {CLEAR_SCREEN}{SET_TITLE}\x1b[31mRød "
+        (own / part).write_text(text.replace("{% block body %}", planted, 1), "utf-8")
+    monkeypatch.setenv(TEMPLATES_ENV, str(own))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7")
+        await app.workers.wait_for_complete()
+        app.screen.query_one("#letter").value = "practical"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.screen.query_one(VirtualTable).focus()
+        for view in ("text", "html"):
+            for _ in range(3):
+                output = terminal_output(app)
+                assert CLEAR_SCREEN not in output and "\x1b]0;pwned" not in output, view
+                assert "\x1b[31mRød" not in output and "Hilsen" in output
+                await pilot.press("n")
+                await pilot.pause()
+            await pilot.press("h")
+            await pilot.pause()
+        assert app.is_running

@@ -20,6 +20,7 @@ from kommunestyre.letters import PASSWORD_ENV
 from kommunestyre.letters.delivery import DeliveryError, SmtpSettings, check_target
 from kommunestyre.tui.modals.form_modal import FormModal
 from kommunestyre.tui.modals.pickers import BROWSE_BINDING, ChooseFolder, browse, browse_button
+from kommunestyre.tui.typed_paths import typed_path
 from kommunestyre.tui.widgets.form import FormField, SelectField
 from kommunestyre.tui.widgets.plain import Plain
 
@@ -40,7 +41,7 @@ def _folder(value: str) -> Path:
     if not value.strip():
         raise ValidationError("folder", _("name a folder to export into"))
     try:
-        return check_target(Path(value.strip()).expanduser())
+        return check_target(typed_path(value, "folder"))
     except DeliveryError as error:
         raise ValidationError("folder", error.message) from None
 

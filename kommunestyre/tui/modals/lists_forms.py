@@ -24,6 +24,7 @@ from kommunestyre.tui.modals.pickers import (
     browse,
     browse_button,
 )
+from kommunestyre.tui.typed_paths import is_file, is_folder, typed_path
 from kommunestyre.tui.widgets.form import FormField, SelectField
 from kommunestyre.tui.widgets.plain import Plain
 
@@ -38,10 +39,10 @@ class ImportRequest(NamedTuple):
 
 
 def _sheet(value: str) -> Path:
-    path = Path(value.strip()).expanduser()
+    path = typed_path(value, "file")
     if not value.strip():
         raise ValidationError("file", _("the sign-up sheet to import (.csv or .xlsx)"))
-    if not path.is_file():
+    if not is_file(path):
         raise ValidationError("file", _("{path} is not a file").format(path=path))
     return path
 
@@ -224,10 +225,10 @@ class ListRequest(NamedTuple):
 def _out(value: str) -> Path:
     from kommunestyre.lists.writers import FORMATS
 
-    path = Path(value.strip()).expanduser()
+    path = typed_path(value, "out")
     if path.suffix.lower() not in FORMATS:
         raise ValidationError("out", _("end the file name in .xlsx, .csv or .md"))
-    if not path.parent.is_dir():
+    if not is_folder(path.parent):
         raise ValidationError("out", _("{folder} is not a folder").format(folder=path.parent))
     return path
 

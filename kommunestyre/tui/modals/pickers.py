@@ -11,11 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import on
 from textual.binding import Binding
-from textual.widgets import Button
+from textual.widgets import Button, Input
 from textual_fspicker import FileOpen, FileSave, Filters, SelectDirectory
+from textual_fspicker.parts import DirectoryNavigation
+from textual_fspicker.suggest_path import SuggestPath
 
 from kommunestyre.i18n import N_, _
+from kommunestyre.tui.typed_paths import is_folder
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -42,8 +46,44 @@ def _list_file(path: Path) -> bool:
     return path.suffix.lower() in (".xlsx", ".csv", ".md")
 
 
+def _refuse_bad_name(dialog: FileOpen | FileSave, event: Input.Submitted | Button.Pressed) -> None:
+    """A name the system cannot take (too long, a NUL, ``~nobody``) is an error in the picker,
+    not a crash: checked before textual-fspicker's own handler, which it then skips."""
+    value = dialog.query_one(Input).value
+    if not value:
+        return
+    location = Path(dialog.query_one(DirectoryNavigation).location)
+    try:
+        chosen = Path(value).expanduser() if value.startswith("~") else location / value
+        chosen.resolve().is_dir()
+    except (OSError, RuntimeError, ValueError) as error:
+        dialog._set_error(_("That name cannot be used: {reason}").format(reason=reason(error)))
+        event.stop()
+        event.prevent_default()
+
+
+class _SafeSuggestions(SuggestPath):
+    """textual-fspicker's completion of a typed name, quiet where the system refuses the name
+    (its own would end the app with "File name too long")."""
+
+    async def get_suggestion(self, value: str) -> str | None:
+        try:
+            return await super().get_suggestion(value)
+        except (OSError, RuntimeError, ValueError):
+            return None
+
+
+def reason(error: Exception) -> str:
+    return getattr(error, "strerror", None) or str(error)
+
+
 class ChooseSheet(FileOpen):
     """A sign-up sheet to import: .xlsx or .csv first, every file on request."""
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#select")
+    def _check_name(self, event: Input.Submitted | Button.Pressed) -> None:
+        _refuse_bad_name(self, event)
 
     def __init__(self, location: Path) -> None:
         self.ERROR_A_FILE_MUST_EXIST = _("Choose a file that exists")
@@ -56,10 +96,16 @@ class ChooseSheet(FileOpen):
             cancel_button=_("Cancel"),
             filters=Filters((_("Sheets"), _sheet), (_("All files"), lambda _p: True)),
         )
+        self._suggest_path = _SafeSuggestions()  # read when the name field is composed
 
 
 class ChooseListFile(FileSave):
     """Where to write a list; the name's ending decides the format."""
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#select")
+    def _check_name(self, event: Input.Submitted | Button.Pressed) -> None:
+        _refuse_bad_name(self, event)
 
     def __init__(self, location: Path, name: str) -> None:
         self.ERROR_A_FILE_MUST_BE_CHOSEN = _("Name the file")
@@ -72,6 +118,7 @@ class ChooseListFile(FileSave):
             filters=Filters((_("Lists"), _list_file), (_("All files"), lambda _p: True)),
             default_file=name,
         )
+        self._suggest_path = _SafeSuggestions()  # read when the name field is composed
 
 
 class ChooseFolder(SelectDirectory):
@@ -84,14 +131,34 @@ class ChooseFolder(SelectDirectory):
         )
 
 
+def _folder(candidate: Callable[[], Path]) -> Path | None:
+    """``candidate()`` if it is a folder; None for anything else (a user that does not exist in
+    ``~name``, a name too long, a folder one may not read)."""
+    try:
+        folder = candidate()
+    except (RuntimeError, ValueError):
+        return None
+    return folder if is_folder(folder) else None
+
+
 def start_folder(value: str, last: Path | None) -> Path:
     """Where a picker opens: the folder of what the field holds, if it is one; else the folder
     last used; else the home folder."""
-    typed = Path(value.strip()).expanduser() if value.strip() else None
-    for candidate in (typed, typed.parent if typed else None, last, Path.home()):
-        if candidate is not None and candidate.is_dir():
-            return candidate
-    return Path.cwd()
+    typed = value.strip()
+    candidates: list[Callable[[], Path]] = []
+    if typed:
+        candidates += [
+            lambda: Path(typed).expanduser(),
+            lambda: Path(typed).expanduser().parent,
+        ]
+    if last is not None:
+        candidates.append(lambda: last)
+    candidates += [Path.home, Path.cwd]
+    for candidate in candidates:
+        folder = _folder(candidate)
+        if folder is not None:
+            return folder
+    return Path(".")
 
 
 def last_folder(app: App[Any]) -> Path | None:
@@ -102,7 +169,9 @@ def last_folder(app: App[Any]) -> Path | None:
 
 def remember(app: App[Any], path: Path) -> None:
     """Remember ``path``'s folder (or ``path``, if it is one) for the next picker."""
-    app.last_folder = path if path.is_dir() else path.parent  # type: ignore[attr-defined]
+    folder = _folder(lambda: path) or _folder(lambda: path.parent)
+    if folder is not None:
+        app.last_folder = folder  # type: ignore[attr-defined]
 
 
 def browse(

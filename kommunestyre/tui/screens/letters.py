@@ -418,7 +418,7 @@ class LettersScreen(BaseScreen):
             self.notify(str(error), title=_("File error"), severity="error")
             return
         if open_file(path):
-            self.notify(_("Opened in your browser: {path}").format(path=path), timeout=4)
+            self.notify(_("Opening in your browser: {path}").format(path=path), timeout=4)
         else:
             self.notify(
                 _(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.console import Group
 from rich.text import Text
 from textual.widgets import DataTable, Label, Static
 from textual.widgets.data_table import ColumnKey, RowKey
@@ -55,6 +56,8 @@ class PlainTable(DataTable[object]):
 
 
 def _as_text(content: object) -> object:
+    if isinstance(content, Group):  # each piece is made from data too (tables clean their own)
+        return Group(*(_as_text(piece) for piece in content.renderables))  # type: ignore[arg-type]
     if isinstance(content, str):
         return plain(content)
     if isinstance(content, Text):  # styled text made from data: its characters are data too
