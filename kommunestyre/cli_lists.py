@@ -14,7 +14,9 @@ from kommunestyre.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from kommunestyre.cli import Context
-    from kommunestyre.services.registry import ImportReport
+    from kommunestyre.lists.importer import Report
+    from kommunestyre.services.registry import Registry
+
 
 IMPORT_PROBLEMS = 3
 LIST_KINDS = ("participants", "networks", "invoices", "contacts")
@@ -40,7 +42,19 @@ def add_commands(commands: argparse._SubParsersAction, db_option: argparse.Argum
             "Nothing is saved unless every row is valid; --dry-run only reports."
         ),
     )
-    importing.add_argument("file", nargs="?", help=_("the sheet (.csv or .xlsx)"))
+    importing.add_argument(
+        "file",
+        nargs="?",
+        help=_(
+            "the sheet (.csv or .xlsx); or replies by mail with sign-up sheets attached: an "
+            "mbox file, a folder of .eml files, or one .eml file"
+        ),
+    )
+    importing.add_argument(
+        "--contacts",
+        action="store_true",
+        help=_("the sheet holds municipality contacts (kommune, navn, titel, e-mail, noter)"),
+    )
     importing.add_argument(
         "--cohort",
         type=cohort_number,
@@ -54,6 +68,13 @@ def add_commands(commands: argparse._SubParsersAction, db_option: argparse.Argum
         default=[],
         metavar="ROWS",
         help=_("leave these rows out, e.g. 5,9"),
+    )
+    importing.add_argument(
+        "--exclude-replies",
+        type=_row_numbers,
+        default=[],
+        metavar="REPLIES",
+        help=_("replies by mail: leave these replies out, by their number in the report, e.g. 2,5"),
     )
     importing.add_argument(
         "--template",
@@ -81,20 +102,22 @@ def add_commands(commands: argparse._SubParsersAction, db_option: argparse.Argum
     export.set_defaults(handler=_export)
 
 
-def print_report(report: ImportReport) -> None:
-    from kommunestyre.lists.importer import describe_rows
-
+def print_report(report: Report) -> None:
     plan = report.plan
-    for line in describe_rows(plan):
-        print(f"  {line}")
-    for warning in plan.warnings:
-        print("  " + _("note: {warning}").format(warning=warning))
-    for problem in plan.problems:
-        print("  " + _("problem: {problem}").format(problem=problem))
+    for line in plan.report_lines():
+        indent = "  " * line.depth
+        if line.kind == "heading":
+            print(f"{indent}{line.text}")
+        elif line.kind == "note":
+            print(f"{indent}  " + _("note: {warning}").format(warning=line.text))
+        elif line.kind == "problem":
+            print(f"{indent}  " + _("problem: {problem}").format(problem=line.text))
+        else:
+            print(f"{indent}  {line.text}")
     if report.outcome:
         print(_("Would result in:") if report.dry_run else _("Result:"))
-        for line in report.outcome:
-            print(f"  {line}")
+        for outcome in report.outcome:
+            print(f"  {outcome}")
     print(_("Import: {summary}.").format(summary=plan.summary()))
 
 
@@ -119,6 +142,17 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
         raise ValidationError("file", _("name the sheet to import (or --template FILE)"))
     registry = Registry(open_repository(ctx.location(args), clock=ctx.clock))
     path = Path(args.file).expanduser()
+    if args.contacts:
+        return _import_contacts(args, registry, path)
+    from kommunestyre.lists.replies import is_mail_source
+
+    if is_mail_source(path):
+        return _import_replies(args, registry, path)
+    if args.exclude_replies:
+        raise ValidationError(
+            "exclude_replies",
+            _("--exclude-replies is for replies by mail (an mbox file or a folder of .eml files)"),
+        )
     options = {"cohort": args.cohort, "exclude": args.exclude_rows}
     if args.dry_run:
         report = registry.preview_import(path, **options)
@@ -141,6 +175,79 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
         return IMPORT_PROBLEMS
     print_report(report)
     print(_("Saved.") if report.saved else _("Nothing new: every row is registered already."))
+    return 0
+
+
+def _import_contacts(args: argparse.Namespace, registry: Registry, path: Path) -> int:
+    from kommunestyre.errors import ValidationError
+    from kommunestyre.services.imports import ImportRefused, import_contacts, preview_contacts
+
+    if args.cohort is not None or args.exclude_replies:
+        raise ValidationError(
+            "contacts", _("--contacts takes neither --cohort nor --exclude-replies")
+        )
+    try:
+        if args.dry_run:
+            report: Report = preview_contacts(registry, path, exclude=args.exclude_rows)
+        else:
+            report = import_contacts(registry, path, exclude=args.exclude_rows)
+    except ImportRefused as refused:
+        report = refused.report
+    print_report(report)
+    if not report.plan.clean:
+        print(
+            _("Nothing would be imported: correct the rows, or leave them out with --exclude-rows.")
+            if args.dry_run
+            else _("Nothing was imported: correct the rows, or leave them out with --exclude-rows.")
+        )
+        return IMPORT_PROBLEMS
+    if args.dry_run:
+        print(_("Dry run: nothing was saved."))
+    else:
+        print(
+            _("Saved.") if report.saved else _("Nothing new: every contact is as the sheet says.")
+        )
+    return 0
+
+
+def _import_replies(args: argparse.Namespace, registry: Registry, path: Path) -> int:
+    from kommunestyre.errors import ValidationError
+    from kommunestyre.services.imports import ImportRefused, import_replies, preview_replies
+
+    if args.exclude_rows:
+        raise ValidationError(
+            "exclude_rows",
+            _(
+                "replies by mail are left out whole: use --exclude-replies with the reply's "
+                "number (or save the sheet and import it on its own)"
+            ),
+        )
+    options = {"exclude": args.exclude_replies, "cohort": args.cohort}
+    try:
+        if args.dry_run:
+            report: Report = preview_replies(registry, path, **options)
+        else:
+            report = import_replies(registry, path, **options)
+    except ImportRefused as refused:
+        report = refused.report
+    print_report(report)
+    if not report.plan.clean:
+        print(
+            _(
+                "Nothing would be imported: correct the sheets, or leave replies out with "
+                "--exclude-replies."
+            )
+            if args.dry_run
+            else _(
+                "Nothing was imported: correct the sheets, or leave replies out with "
+                "--exclude-replies."
+            )
+        )
+        return IMPORT_PROBLEMS
+    if args.dry_run:
+        print(_("Dry run: nothing was saved."))
+    else:
+        print(_("Saved.") if report.saved else _("Nothing new: every row is registered already."))
     return 0
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple, Protocol
 
 from kommunestyre.domain import rules
 from kommunestyre.domain.model import (
@@ -42,12 +43,16 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "field": ("fagområde", "fagomrade", "fagomraade", "field", "område"),
     "email": ("email", "mail", "emailadresse", "mailadresse"),
     "phone": ("telefon", "phone", "tlf", "mobil", "telefonnummer"),
-    "needs": ("kost", "needs", "diet", "kosthensyn", "hensyn"),
+    "needs": ("kost", "needs", "diet", "kosthensyn", "hensyn", "kostogtilgængelighed"),
     "notes": ("noter", "notes", "bemærkninger", "note"),
     "ean": ("ean", "eannummer", "eannr", "gln"),
     "cvr": ("cvr", "cvrnummer"),
-    "reference": ("reference", "ref", "ordrenummer", "ordrenr"),
-}
+    "reference": ("reference", "ref", "ordrenummer", "ordrenr", "ordrereference"),
+    "contact_name": ("fakturakontakt", "invoicecontact", "fakturakontaktnavn"),
+    "contact_email": (
+        "fakturakontaktensemail", "fakturakontaktemail", "invoicecontactemail", "fakturamail",
+    ),
+}  # fmt: skip
 REQUIRED = ("municipality", "name", "email")
 
 #: The template's headers, in Danish, in this order.
@@ -56,7 +61,7 @@ TEMPLATE_HEADERS = (
     "Reference", "Noter",
 )  # fmt: skip
 
-_INVOICE = ("ean", "cvr", "reference")
+_INVOICE = ("ean", "cvr", "reference", "contact_name", "contact_email")
 
 
 def header_key(text: str) -> str:
@@ -81,6 +86,8 @@ def column_word(key: str) -> str:
         "ean": pgettext("import column", "EAN"),
         "cvr": pgettext("import column", "CVR"),
         "reference": pgettext("import column", "reference"),
+        "contact_name": pgettext("import column", "invoice contact"),
+        "contact_email": pgettext("import column", "invoice contact's e-mail"),
     }
     return words.get(key, key)
 
@@ -101,6 +108,45 @@ class Problem:
         else:
             text = _("file: {problem}")
         return text.format(row=self.row, column=self.column, problem=self.message)
+
+
+class ReportLine(NamedTuple):
+    """One line of an import's report: what a row does ("row"), a "note", a "problem", or a
+    "heading" (a reply of a mail import); ``depth`` indents it under its heading."""
+
+    kind: str
+    text: str
+    depth: int = 0
+
+
+class Plan(Protocol):
+    """What every import's plan tells (registrations, contacts, replies by mail)."""
+
+    @property
+    def problems(self) -> Sequence[object]: ...
+
+    @property
+    def clean(self) -> bool: ...
+
+    def summary(self) -> str: ...
+
+    def report_lines(self) -> list[ReportLine]: ...
+
+
+class Report(Protocol):
+    """What every import reports: its plan, and what happened (or would, in a dry run)."""
+
+    @property
+    def plan(self) -> Plan: ...
+
+    @property
+    def outcome(self) -> list[str]: ...
+
+    @property
+    def dry_run(self) -> bool: ...
+
+    @property
+    def saved(self) -> bool: ...
 
 
 @dataclass(slots=True)
@@ -157,11 +203,37 @@ class ImportPlan:
             parts.append(ngettext("{n} problem(s)", "{n} problem(s)", n).format(n=n))
         return ", ".join(parts)
 
+    def report_lines(self, depth: int = 0) -> list[ReportLine]:
+        lines = [ReportLine("row", line, depth) for line in describe_rows(self)]
+        lines += [ReportLine("note", warning, depth) for warning in self.warnings]
+        lines += [ReportLine("problem", str(problem), depth) for problem in self.problems]
+        return lines
 
-def _columns(headers: Sequence[str], plan: ImportPlan) -> dict[str, int]:
+
+class Findings(Protocol):
+    """What a check of a sheet collects (an import plan of any kind)."""
+
+    problems: list[Problem]
+    warnings: list[str]
+
+
+def meanings(names: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Header spellings, as :func:`header_key` makes them, to what each column means."""
+    return {header_key(spelling): key for key, spellings in names.items() for spelling in spellings}
+
+
+def _columns(
+    headers: Sequence[str],
+    plan: Findings,
+    meaning_of: dict[str, str] = _MEANING,
+    names: dict[str, tuple[str, ...]] = HEADER_NAMES,
+    required: Sequence[str] = REQUIRED,
+) -> dict[str, int]:
+    """Which column holds what: unknown headers are noted, a second column of one meaning and
+    a missing required one are problems of the whole file."""
     found: dict[str, int] = {}
     for index, header in enumerate(headers):
-        meaning = _MEANING.get(header_key(header))
+        meaning = meaning_of.get(header_key(header))
         if meaning is None:
             if header.strip():
                 plan.warnings.append(
@@ -180,9 +252,9 @@ def _columns(headers: Sequence[str], plan: ImportPlan) -> dict[str, int]:
             )
             continue
         found[meaning] = index
-    for key in REQUIRED:
+    for key in required:
         if key not in found:
-            spellings = " / ".join(HEADER_NAMES[key][:2])
+            spellings = " / ".join(names[key][:2])
             plan.problems.append(
                 Problem(
                     None,
@@ -290,7 +362,7 @@ def _read_row(
         needs=cell("needs"),
         notes=cell("notes"),
     )
-    invoice = InvoiceDetails(ean=cell("ean"), cvr=cell("cvr"), reference=cell("reference"))
+    invoice = InvoiceDetails(**{name: cell(name) for name in _INVOICE})
     try:
         details = validate_participant(details, [f.key for f in fields])
     except InvalidRecord as error:
@@ -362,6 +434,7 @@ def plan_import(
     """Check every row and decide what each one does; the register is not changed."""
     plan = ImportPlan()
     plan.problems += [Problem(row, "", why) for row, why in sheet.problems]
+    plan.problems += [Problem(row, column, why) for row, column, why in sheet.cell_problems]
     columns = _columns(sheet.headers, plan)
     if any(p.row is None for p in plan.problems):
         return plan
@@ -396,7 +469,7 @@ def plan_import(
         first_row_of[email] = number
         rows.append(row)
 
-    if not sheet.rows and not sheet.problems:
+    if not sheet.rows and not sheet.problems and not sheet.cell_problems:
         plan.problems.append(Problem(None, "", _("the sheet has no rows below the header")))
     groups: dict[int, list[ImportRow]] = {}
     for row in rows:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kommunestyre.domain.model import (
-    Directorate,
     MunicipalityContact,
     Participant,
     Register,
@@ -17,6 +16,12 @@ from kommunestyre.domain.model import (
 )
 from kommunestyre.domain.municipalities import all_municipalities, by_code
 from kommunestyre.domain.pricing import EMPTY_BILL, invoice_lines, round_ore
+from kommunestyre.domain.standing import (
+    MunicipalityStanding,
+    Standing,
+    standing_of,
+    standings,
+)
 from kommunestyre.domain.validation import quoted
 from kommunestyre.errors import ValidationError
 from kommunestyre.formats import short_date
@@ -178,30 +183,39 @@ def invoices(register: Register, selection: Selection) -> Listing:
     )
 
 
+#: Where a municipality stands, in the contacts list's words (a Danish document).
+_STANDING_DA = {
+    Standing.NOT_INVITED: "ikke inviteret",  # not translated: Danish document
+    Standing.INVITED: "inviteret, intet svar",  # not translated: Danish document
+    Standing.REGISTERED: "tilmeldt, hold {cohort}",  # not translated: Danish document
+    Standing.OFFERED: "tilbudt plads, hold {cohort}",  # not translated: Danish document
+    Standing.WAITLISTED: "på venteliste, hold {cohort}",  # not translated: Danish document
+    Standing.DECLINED: "takket nej",  # not translated: Danish document
+}
+
+
 def contact_status(
     register: Register,
     code: int,
     invited: Collection[int],
-    registered: dict[int, Directorate] | None = None,
+    found: dict[int, MunicipalityStanding] | None = None,
 ) -> str:
-    registrations = register.registrations() if registered is None else registered
-    status = register.invitation_status(code, registrations)
-    if status == "registered":
-        return f"tilmeldt, hold {registrations[code].cohort}"  # not translated: Danish document
-    if status == "declined":
-        return "takket nej"  # not translated: Danish document
-    if code in invited:
-        return "inviteret, intet svar"  # not translated: Danish document
-    return "ikke inviteret"  # not translated: Danish document
+    """Where the municipality stands (:mod:`kommunestyre.domain.standing`), in Danish."""
+    standing = standing_of(standings(register, invited) if found is None else found, code)
+    if standing.standing is Standing.CANCELLED:
+        if standing.billable:
+            return f"afmeldt sent (faktureres), hold {standing.cohort}"  # not translated: Danish
+        return f"afmeldt (gratis), hold {standing.cohort}"  # not translated: Danish document
+    return _STANDING_DA[standing.standing].format(cohort=standing.cohort)
 
 
 def contacts(register: Register, selection: Selection, invited: Collection[int] = ()) -> Listing:
     """Every municipality's contact and where it stands with the invitation."""
     rows: list[tuple[Cell, ...]] = []
-    registered = register.registrations()
+    found = standings(register, invited)
     for m in sorted(all_municipalities(), key=lambda m: m.name):
         c = register.contacts.get(m.code) or MunicipalityContact(m.code)
-        status = contact_status(register, m.code, invited, registered)
+        status = contact_status(register, m.code, invited, found)
         rows.append((m.name, c.name, c.title, c.email, status))
     headers = ("Kommune", "Kontakt", "Titel", "E-mail", "Status")
     return Listing("contacts", "Kontakter", headers, rows)

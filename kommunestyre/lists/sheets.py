@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from kommunestyre import i18n
 from kommunestyre.errors import KommunestyreError
@@ -41,10 +42,23 @@ def _megabytes(size: float) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class SignupInfo:
+    """A municipality's own sign-up sheet (see :mod:`kommunestyre.lists.signup`): the
+    municipality it was made for, and the one it names (if it names one that exists)."""
+
+    made_for: int | None
+    named: int | None
+    filled: bool = True  # anything filled in: a member, an invoice detail
+
+
+@dataclass(frozen=True, slots=True)
 class Sheet:
     headers: list[str]
     rows: list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells)
     problems: list[tuple[int, str]]  # rows that could not be read: (row number, why)
+    #: problems at one cell: (row number, column as the sheet names it, why)
+    cell_problems: list[tuple[int, str, str]] = field(default_factory=list)
+    signup: SignupInfo | None = None  # read from a sign-up sheet's layout
 
 
 def read_sheet(path: Path) -> Sheet:
@@ -55,18 +69,34 @@ def read_sheet(path: Path) -> Sheet:
         raise SheetError(_("{path} does not exist").format(path=path)) from None
     except OSError as error:
         raise SheetError(f"{path}: {error.strerror}") from None
-    if size > MAX_BYTES:
-        raise SheetError(
-            _("{file} is {size} MB; at most {most} MB can be imported (split the file)").format(
-                file=path.name, size=_megabytes(size / 1024 / 1024), most=MAX_BYTES // 1024 // 1024
-            )
-        )
+    _check_size(size, path.name)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
+        return _read_xlsx(path, path.name)
     if suffix in (".xls", ".ods", ".numbers"):
         raise SheetError(_("{file}: save it as .xlsx or .csv first").format(file=path.name))
     return read_csv_bytes(path.read_bytes(), path.name)
+
+
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_BYTES:
+        raise SheetError(
+            _("{file} is {size} MB; at most {most} MB can be imported (split the file)").format(
+                file=name, size=_megabytes(size / 1024 / 1024), most=MAX_BYTES // 1024 // 1024
+            )
+        )
+
+
+def read_sheet_bytes(data: bytes, name: str) -> Sheet:
+    """A sheet that is not a file of its own (an attachment): ``name`` decides the format, as
+    a file's name does; the same caps and checks as :func:`read_sheet`."""
+    _check_size(len(data), name)
+    suffix = Path(name).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(io.BytesIO(data), name)
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise SheetError(_("{file}: save it as .xlsx or .csv first").format(file=name))
+    return read_csv_bytes(data, name)
 
 
 def _too_many_rows() -> str:
@@ -150,7 +180,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path) -> Sheet:
+def _read_xlsx(path: Path | io.BytesIO, name: str) -> Sheet:
     import zipfile
 
     try:
@@ -162,29 +192,28 @@ def _read_xlsx(path: Path) -> Sheet:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as error:
-        raise SheetError(_not_xlsx().format(file=path.name, error=error)) from None
+        raise SheetError(_not_xlsx().format(file=name, error=error)) from None
     if unpacked > MAX_UNPACKED:
         raise SheetError(
             _("{file} unpacks to {size} MB; refused").format(
-                file=path.name, size=whole(unpacked // 1024 // 1024)
+                file=name, size=whole(unpacked // 1024 // 1024)
             )
         )
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise SheetError(_not_xlsx().format(file=path.name, error=error)) from None
+        raise SheetError(_not_xlsx().format(file=name, error=error)) from None
     except Exception as error:  # openpyxl raises its own types for broken workbooks
-        raise SheetError(_not_xlsx().format(file=path.name, error=error)) from None
+        raise SheetError(_not_xlsx().format(file=name, error=error)) from None
     try:
         sheet = book.worksheets[0]
         declared = sheet.max_row  # from the sheet's own <dimension>, if it has one
         if declared is not None and declared > MAX_SHEET_ROWS:
             raise SheetError(
                 _("{file} declares {rows} rows, more than {most}; split the file").format(
-                    file=path.name, rows=whole(declared), most=whole(MAX_ROWS)
+                    file=name, rows=whole(declared), most=whole(MAX_ROWS)
                 )
             )
-        headers: list[str] | None = None
         rows: list[tuple[int, list[str]]] = []
         # Bounded by row number, not by rows read: a sheet whose first row is number
         # 20,000,000 would otherwise be read as twenty million empty rows.
@@ -193,20 +222,36 @@ def _read_xlsx(path: Path) -> Sheet:
             cells = [_text(v) for v in values]
             if not any(c.strip() for c in cells):
                 continue
-            if headers is None:
-                headers = cells
-                continue
             rows.append((number, cells))
-            if len(rows) > MAX_ROWS:
-                raise SheetError(_too_many_rows().format(file=path.name, most=whole(MAX_ROWS)))
+            if len(rows) > MAX_ROWS + 1:  # the header and the rows below it
+                raise SheetError(_too_many_rows().format(file=name, most=whole(MAX_ROWS)))
+        signup = _signup_marker(book)
     except SheetError:
         raise
     except Exception as error:
         raise SheetError(
-            _("{file}: the sheet cannot be read ({error})").format(file=path.name, error=error)
+            _("{file}: the sheet cannot be read ({error})").format(file=name, error=error)
         ) from None
     finally:
         book.close()
-    if headers is None:
-        raise SheetError(_("{file} has no header row").format(file=path.name))
-    return Sheet(headers, rows, [])
+    if signup is not None:
+        from kommunestyre.lists.signup import from_signup  # it builds on this module
+
+        return from_signup(rows, signup[0])
+    if not rows:
+        raise SheetError(_("{file} has no header row").format(file=name))
+    return Sheet(rows[0][1], rows[1:], [])
+
+
+def _signup_marker(book: Any) -> tuple[int | None] | None:
+    """``(municipality code or None,)`` when the workbook is a sign-up sheet the program made
+    (its hidden sheet holds the marker), else None. Reads two cells, however big the sheet."""
+    from kommunestyre.lists import signup
+
+    if signup.LISTS_SHEET not in book.sheetnames:
+        return None
+    hidden = book[signup.LISTS_SHEET]
+    first = list(hidden.iter_rows(min_row=1, max_row=2, max_col=2, values_only=True))
+    if not first or not signup.is_marker(first[0]):
+        return None
+    return (signup.made_for(first[1]) if len(first) > 1 else None,)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kommunestyre.letters.ledger import load_with_ledger
+from kommunestyre.letters.ledger import invitations, load_with_ledger
 from kommunestyre.lists.listings import Listing, Selection, make_listing
 from kommunestyre.lists.writers import write_listing
 from kommunestyre.store.repository import Repository
 
 
 def build_listing(repository: Repository, kind: str, selection: Selection) -> Listing:
-    register, invitations = load_with_ledger(repository, "invitation")
-    invited = {  # municipalities whose contact was sent (or exported) an invitation
-        int(d.recipient.split(":", 1)[1]) for d in invitations if d.recipient.startswith("contact:")
-    }
-    return make_listing(kind, register, selection, invited)
+    register, deliveries = load_with_ledger(repository, "invitation")
+    # municipalities whose contact was sent (or exported) an invitation
+    return make_listing(kind, register, selection, set(invitations(deliveries)))
 
 
 def export_list(

@@ -35,8 +35,10 @@ from kommunestyre.tui.modals.invoice_form import InvoiceForm
 from kommunestyre.tui.modals.lists_forms import (
     ExportListForm,
     ImportForm,
+    ImportKind,
     ImportRequest,
     ListRequest,
+    run_import,
 )
 from kommunestyre.tui.modals.participant_form import ParticipantForm
 from kommunestyre.tui.modals.pickers import remember
@@ -484,19 +486,24 @@ class Flows:
     # -- lists in and out ------------------------------------------------------------------------
 
     def import_sheet(
-        self, request: ImportRequest | None = None, error: KommunestyreError | None = None
+        self,
+        request: ImportRequest | None = None,
+        error: KommunestyreError | None = None,
+        *,
+        kind: ImportKind = "registrations",
     ) -> None:
+        """Import registrations (a sheet, or replies by mail) or, with ``kind`` "contacts",
+        the municipality contacts, after the form has shown a clean report."""
+
         def save(typed: ImportRequest) -> Result:
             remember(self.app, typed.path)
-            report = self.registry.import_registrations(
-                typed.path, cohort=typed.cohort, exclude=typed.exclude
-            )
+            report = run_import(self.registry, typed)
             if not report.saved:
-                return Result(
-                    _("{file}: nothing new, every row is registered already").format(
-                        file=typed.path.name
-                    )
-                )
+                if typed.kind == "contacts":
+                    nothing = _("{file}: nothing new, every contact is as the sheet says")
+                else:
+                    nothing = _("{file}: nothing new, every row is registered already")
+                return Result(nothing.format(file=typed.path.name))
             imported = _("Imported {file}: {summary}").format(
                 file=typed.path.name, summary=report.plan.summary()
             )
@@ -504,7 +511,7 @@ class Flows:
             return Result("\n".join(lines[:12]))
 
         self._form(
-            ImportForm(self.registry, request, error=error),
+            ImportForm(self.registry, request, error=error, kind=kind),
             save,
             lambda typed, e: self.import_sheet(typed, e),
         )

@@ -1,17 +1,18 @@
-"""Lists in and out from the app: import a sign-up sheet after reading its report, and write
-a list (participants, networks, invoices, contacts) as CSV, XLSX or Markdown."""
+"""Lists in and out from the app: import a sign-up sheet, the replies by mail that carry them
+(an mbox file or a folder of .eml files) or the municipality contacts after reading the report,
+and write a list (participants, networks, invoices, contacts) as CSV, XLSX or Markdown."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Button, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from kommunestyre.domain.validation import parse_whole
 from kommunestyre.errors import KommunestyreError, ValidationError
@@ -26,25 +27,83 @@ from kommunestyre.tui.modals.pickers import (
 )
 from kommunestyre.tui.typed_paths import is_file, is_folder, typed_path
 from kommunestyre.tui.widgets.form import FormField, SelectField
-from kommunestyre.tui.widgets.plain import Plain
+from kommunestyre.tui.widgets.plain import Plain, PlainLabel
 
 if TYPE_CHECKING:
-    from kommunestyre.services.registry import ImportReport, Registry
+    from kommunestyre.lists.importer import Report
+    from kommunestyre.services.registry import Registry
+
+#: What an import form reads: registrations (a sheet, or replies by mail), or contacts.
+ImportKind = Literal["registrations", "contacts"]
 
 
 class ImportRequest(NamedTuple):
     path: Path
     cohort: int | None
-    exclude: tuple[int, ...]
+    exclude: tuple[int, ...]  # rows; for replies by mail, the replies' numbers
+    kind: ImportKind = "registrations"
 
 
 def _sheet(value: str) -> Path:
     path = typed_path(value, "file")
     if not value.strip():
-        raise ValidationError("file", _("the sign-up sheet to import (.csv or .xlsx)"))
+        raise ValidationError(
+            "file",
+            _(
+                "the sign-up sheet to import (.csv or .xlsx), or the replies by mail (an mbox "
+                "file, or a folder of .eml files)"
+            ),
+        )
+    if not is_file(path) and not is_folder(path):
+        raise ValidationError("file", _("{path} is not a file").format(path=path))
+    return path
+
+
+def _contacts_sheet(value: str) -> Path:
+    path = typed_path(value, "file")
+    if not value.strip():
+        raise ValidationError("file", _("the sheet of contacts to import (.csv or .xlsx)"))
     if not is_file(path):
         raise ValidationError("file", _("{path} is not a file").format(path=path))
     return path
+
+
+def is_mail(path: Path) -> bool:
+    """Replies by mail (an mbox file, a folder of .eml files, an .eml), not a sheet."""
+    from kommunestyre.lists.replies import is_mail_source
+
+    try:
+        return is_mail_source(path)
+    except ValueError:  # a name the system cannot take: the file check says so
+        return False
+
+
+def preview(registry: Registry, request: ImportRequest) -> Report:
+    """What the import would do: the report, nothing saved."""
+    from kommunestyre.services.imports import preview_contacts, preview_replies
+
+    if request.kind == "contacts":
+        return preview_contacts(registry, request.path, exclude=request.exclude)
+    if is_mail(request.path):
+        return preview_replies(
+            registry, request.path, exclude=request.exclude, cohort=request.cohort
+        )
+    return registry.preview_import(request.path, cohort=request.cohort, exclude=request.exclude)
+
+
+def run_import(registry: Registry, request: ImportRequest) -> Report:
+    """The import itself: all or nothing (a report with problems raises, saving nothing)."""
+    from kommunestyre.services.imports import import_contacts, import_replies
+
+    if request.kind == "contacts":
+        return import_contacts(registry, request.path, exclude=request.exclude)
+    if is_mail(request.path):
+        return import_replies(
+            registry, request.path, exclude=request.exclude, cohort=request.cohort
+        )
+    return registry.import_registrations(
+        request.path, cohort=request.cohort, exclude=request.exclude
+    )
 
 
 def _cohort(value: str) -> int | None:
@@ -59,32 +118,41 @@ def _rows(value: str) -> tuple[int, ...]:
     return tuple(parse_whole(p, "exclude", high=9_999_999, what=what) for p in parts)
 
 
-def report_text(report: ImportReport) -> Text:
+def report_text(report: Report, *, replies: bool = False) -> Text:
     """The import report as the CLI prints it, with problems in red."""
-    from kommunestyre.lists.importer import describe_rows
-
     plan = report.plan
     out = Text()
-    for line in describe_rows(plan):
-        out.append(f"{line}\n")
-    for warning in plan.warnings:
-        out.append(_("note: {warning}").format(warning=warning) + "\n", "dim")
-    for problem in plan.problems:
-        out.append(_("problem: {problem}").format(problem=problem) + "\n", "red")
+    lines = plan.report_lines()
+    under = any(line.kind == "heading" for line in lines)  # replies: their lines indented
+    for line in lines:
+        if line.kind == "heading":
+            out.append("  " * line.depth + f"{line.text}\n", "bold")
+            continue
+        indent = "  " * (line.depth + under)
+        if line.kind == "note":
+            out.append(indent + _("note: {warning}").format(warning=line.text) + "\n", "dim")
+        elif line.kind == "problem":
+            out.append(indent + _("problem: {problem}").format(problem=line.text) + "\n", "red")
+        else:
+            out.append(f"{indent}{line.text}\n")
     if report.outcome:
         out.append((_("Would result in:") if report.dry_run else _("Result:")) + "\n", "bold")
-        for line in report.outcome:
-            out.append(f"  {line}\n")
+        for outcome in report.outcome:
+            out.append(f"  {outcome}\n")
     out.append(f"{plan.summary()}.", "bold")
     if not plan.clean:
         out.append(" ", "red")
-        out.append(
-            _(
+        if replies:
+            advice = _(
+                "Nothing can be imported: correct the sheets, or list the replies under "
+                "'Exclude replies'."
+            )
+        else:
+            advice = _(
                 "Nothing can be imported: correct the file, or list the bad rows under "
                 "'Leave out rows'."
-            ),
-            "red",
-        )
+            )
+        out.append(advice, "red")
     return out
 
 
@@ -105,30 +173,39 @@ class ImportForm(FormModal[ImportRequest]):
         request: ImportRequest | None = None,
         *,
         error: KommunestyreError | None = None,
+        kind: ImportKind = "registrations",
     ) -> None:
         super().__init__(error=error)
         self.registry = registry
         self.request = request
+        self.kind: ImportKind = request.kind if request else kind
         self.checked: ImportRequest | None = None  # the request the clean report is about
 
     def compose(self) -> ComposeResult:
         r = self.request
+        contacts = self.kind == "contacts"
         with Vertical(classes="dialog wide", id=self.FORM_ID):  # not translated: CSS classes
-            yield Plain(_("Import registrations from a sheet"), classes="dialog-title")
+            if contacts:
+                yield Plain(_("Import municipality contacts from a sheet"), classes="dialog-title")
+            else:
+                yield Plain(_("Import registrations from a sheet"), classes="dialog-title")
             yield FormField(
-                _("Sheet"),
+                _("Contacts") if contacts else _("Sheet or mail"),
                 "file",
                 str(r.path) if r else "",
-                check=_sheet,
-                placeholder="~/Downloads/tilmelding.xlsx",  # not translated: an example path
+                check=_contacts_sheet if contacts else _sheet,
+                placeholder="~/Downloads/kontakter.xlsx"  # not translated: example paths
+                if contacts
+                else "~/Downloads/tilmelding.xlsx, ~/Mail/svar.mbox",
             )
-            yield FormField(
-                _("Hold"),
-                "cohort",
-                str(r.cohort or "") if r else "",
-                check=_cohort,
-                placeholder=_("for rows without a hold column"),
-            )
+            if not contacts:
+                yield FormField(
+                    _("Hold"),
+                    "cohort",
+                    str(r.cohort or "") if r else "",
+                    check=_cohort,
+                    placeholder=_("for rows without a hold column"),
+                )
             yield FormField(
                 _("Leave out rows"),
                 "exclude",
@@ -137,13 +214,18 @@ class ImportForm(FormModal[ImportRequest]):
                 placeholder=_("e.g. 5, 9"),
             )
             with VerticalScroll(id="import-report"):
-                yield Plain(
-                    _(
+                if contacts:
+                    hint = _(
+                        "Columns: kommune, navn, titel, e-mail, noter (Danish or English "
+                        "headers). ctrl+r checks the sheet and shows what each row would do; "
+                        "nothing is saved until you import."
+                    )
+                else:
+                    hint = _(
                         "ctrl+r checks the sheet and shows what each row would do; nothing is "
                         "saved until you import."
-                    ),
-                    id="import-report-text",
-                )
+                    )
+                yield Plain(hint, id="import-report-text")
             yield from self.compose_buttons(
                 browse_button(),
                 Button(_("Check (ctrl+r)"), id="check", variant="default", compact=True),
@@ -152,7 +234,20 @@ class ImportForm(FormModal[ImportRequest]):
     def on_mount(self) -> None:
         super().on_mount()
         if self.request is not None:  # reopened: show the report again
+            self._source_changed()
             self.action_check()
+
+    @on(Input.Changed, "#input-file")
+    def _source_changed(self) -> None:
+        """Replies by mail are left out whole: the field then takes the replies' numbers."""
+        if self.kind == "contacts":
+            return
+        try:
+            mail = is_mail(typed_path(self.query_one("#input-file", Input).value, "file"))
+        except ValidationError:
+            mail = False
+        label = _("Exclude replies") if mail else _("Leave out rows")
+        self.query_one("#field-exclude", FormField).query_one(PlainLabel).update(label)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "check":
@@ -165,6 +260,8 @@ class ImportForm(FormModal[ImportRequest]):
 
     def _request(self) -> ImportRequest:
         v = self.values()
+        if self.kind == "contacts":
+            return ImportRequest(_contacts_sheet(v["file"]), None, _rows(v["exclude"]), "contacts")
         return ImportRequest(_sheet(v["file"]), _cohort(v["cohort"]), _rows(v["exclude"]))
 
     def action_check(self) -> None:
@@ -178,14 +275,13 @@ class ImportForm(FormModal[ImportRequest]):
     @work(thread=True, exclusive=True)
     def _preview(self, request: ImportRequest) -> None:
         try:
-            report = self.registry.preview_import(
-                request.path, cohort=request.cohort, exclude=request.exclude
-            )
+            report = preview(self.registry, request)
         except KommunestyreError as error:
             self.app.call_from_thread(self._show, Text(str(error), "red"), None)
             return
         clean = request if report.plan.clean else None
-        self.app.call_from_thread(self._show, report_text(report), clean)
+        replies = request.kind != "contacts" and is_mail(request.path)
+        self.app.call_from_thread(self._show, report_text(report, replies=replies), clean)
 
     def _show(self, text: Text, clean: ImportRequest | None) -> None:
         self.query_one("#import-report-text", Static).update(text)
