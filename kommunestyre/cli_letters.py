@@ -60,7 +60,8 @@ def add_commands(commands: argparse._SubParsersAction, db_option: argparse.Argum
 
     selection = argparse.ArgumentParser(add_help=False, parents=[common])
     selection.add_argument(
-        "letter", help=_("invitation, confirmation, waitlist, practical or followup")
+        "letter",
+        help=_("which letter: invitation, confirmation, cancellation, ... (see `letters list`)"),
     )
     selection.add_argument(
         "--cohort", type=cohort_number, metavar="N", help=_("only recipients in hold N")
@@ -263,7 +264,8 @@ def _preview(args: argparse.Namespace, ctx: Context) -> int:
     )
     print(_("Subject: {subject}").format(subject=letter.subject))
     if letter.calendar:
-        print(_("Attachment: {file}").format(file=letter.calendar.filename))
+        files = ", ".join(part.filename for part in letter.calendar)
+        print(_("Attachment: {file}").format(file=files))
     print()
     print(letter.html if args.html else letter.text)
     _report(batch)

@@ -8,7 +8,6 @@ carries an older ``rev`` is refused instead of overwriting someone else's work.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -82,13 +81,6 @@ _LABELS: dict[StrEnum, str] = {
     CohortStatus.HELD: N_("held"),
     Role.SPEAKER: N_("speaker"),
     Role.MODERATOR: N_("moderator"),
-}
-
-#: What :meth:`Register.invitation_status` returns (a key) is called on screens.
-INVITATION_LABELS = {
-    "registered": N_("registered"),
-    "declined": N_("declined"),
-    "not registered": N_("not registered"),  # not translated: the key
 }
 
 
@@ -404,19 +396,6 @@ class Register:
             return None
         current = self.directorate_of_municipality(code)
         return current or max(found, key=lambda d: (d.seq, d.id))
-
-    def invitation_status(self, code: int, registered: Collection[int] | None = None) -> str:
-        """Where a municipality stands: "registered", "declined" or "not registered".
-
-        ``registered`` (the codes of :meth:`registrations`) saves a pass per municipality.
-        """
-        codes = self.registrations() if registered is None else registered
-        if code in codes:
-            return "registered"
-        contact = self.contacts.get(code)
-        if contact is not None and contact.declined:
-            return "declined"
-        return "not registered"  # not translated: a key (shown through INVITATION_LABELS)
 
     def contact(self, code: int) -> MunicipalityContact:
         """The municipality's contact (an empty one if none was recorded yet)."""

@@ -13,8 +13,8 @@ import os
 import pickle
 import re
 import traceback
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -26,11 +26,20 @@ from kommunestyre.domain.model import Programme, Register
 from kommunestyre.domain.validation import validate_email
 from kommunestyre.errors import ValidationError
 from kommunestyre.i18n import N_, _, ngettext
-from kommunestyre.letters.calendar import CalendarFile, calendar_key, cohort_calendar
-from kommunestyre.letters.catalogue import Filters, LetterKind, Recipient, value_at
+from kommunestyre.letters.calendar import CANCEL, CalendarFile, Invitations
+from kommunestyre.letters.catalogue import Filters, LetterKind, Recipient, calendars_sent, value_at
 from kommunestyre.letters.environment import TooCostly, render_bounded
-from kommunestyre.letters.ledger import Delivery
-from kommunestyre.letters.mail import address, check_header
+from kommunestyre.letters.ledger import Delivery, invitations
+from kommunestyre.letters.mail import Attachment, address, check_header
+from kommunestyre.letters.notices import (
+    CHANGED_PREFIX,
+    FactChange,
+    letter_cohorts,
+    letter_facts,
+    letter_lines,
+    programme_facts,
+    what_changed,
+)
 from kommunestyre.store.storage import gc_paused
 
 
@@ -67,11 +76,23 @@ class Letter:
     subject: str = ""
     text: str = ""
     html: str = ""
-    calendar: CalendarFile | None = None
+    calendar: tuple[CalendarFile, ...] = ()  # one part per meeting (see letters.calendar)
+    attachments: tuple[Attachment, ...] = ()  # files it carries (an invitation's sheet)
     content_hash: str = ""
     problems: list[str] = field(default_factory=list)
     state: State = State.READY
     delivered: Delivery | None = None
+    #: What the letter says about its cohorts (recorded in the ledger with it).
+    facts: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: An update of a letter delivered before (stale): what changed since, per its facts.
+    changes: list[FactChange] = field(default_factory=list)
+    #: The letter sent before whose content differs from this one's: this is its update.
+    replaces: Delivery | None = None
+
+    @property
+    def updates(self) -> bool:
+        """It updates a letter sent before: its subject begins "Ændret: "."""
+        return self.replaces is not None
 
     @property
     def goes_out(self) -> bool:
@@ -169,11 +190,13 @@ class Renderer:
         except (TemplateError, RecursionError) as error:
             self.load_error = template_problem(error)
 
-    def render(self, letter: Letter) -> None:
+    def render(self, letter: Letter, context: dict[str, object] | None = None) -> None:
+        """Render ``letter`` (with ``context`` instead of its recipient's, if given)."""
         if self.load_error:
             letter.problems.append(self.load_error)
             return
-        context = letter.recipient.context
+        if context is None:
+            context = letter.recipient.context
         try:
             subject = render_bounded(self.templates["subject"], context)
             letter.subject = " ".join(subject.split())
@@ -354,7 +377,14 @@ def _hash(letter: Letter, calendar_text: str) -> str:
     for part in (letter.recipient.email, letter.subject, letter.text, letter.html, calendar_text):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
+    for attachment in letter.attachments:  # none: the hash of letters before attachments
+        digest.update(attachment.filename.encode("utf-8") + b"\0" + attachment.content + b"\0")
     return digest.hexdigest()
+
+
+#: Files a kind of letter carries per recipient, made by the layer that prepares the batch
+#: (the letters cannot import the lists that write an invitation's sign-up sheet).
+Attach = Callable[[Recipient], tuple[Attachment, ...]]
 
 
 def prepare(
@@ -368,15 +398,25 @@ def prepare(
     skip: Iterable[str] = (),
     resend: bool = False,
     workers: int = 1,
+    attach: Attach | None = None,
 ) -> Batch:
     """Render the letter for every recipient the filters select, and check the whole batch.
 
     ``skip`` holds e-mail addresses or recipient keys to leave out; ``resend`` sends letters
     the ledger says were delivered already (the way to send an update of a stale letter);
-    ``workers`` > 1 renders a large batch on several cores (see :func:`render_all`).
+    ``workers`` > 1 renders a large batch on several cores (see :func:`render_all`);
+    ``attach`` gives each letter its files (part of its content).
     """
-    recipients = kind.select(register, now, filters or Filters())
+    ledger = list(ledger)
+    chosen = replace(
+        filters or Filters(),
+        invited=invitations(ledger),
+        # who was invited to which hold's meetings: the cancellation cancels those invitations
+        calendars=calendars_sent(ledger) if kind.method == CANCEL else frozenset(),
+    )
+    recipients = kind.select(register, now, chosen)
     renderer = Renderer(environment, kind)
+    facts_now = programme_facts(register.programme)
     latest: dict[str, Delivery] = {}  # the last sent (or perhaps sent) per recipient
     exported: dict[str, Delivery] = {}  # the last written to a file, if never sent since
     for delivery in ledger:
@@ -387,7 +427,8 @@ def prepare(
             exported.pop(delivery.recipient, None)
         else:
             exported[delivery.recipient] = delivery
-    calendars: dict[int, tuple[CalendarFile, str]] = {}
+    # Each meeting's calendar is written once; each letter gets its recipient as the attendee.
+    calendars = Invitations(register.programme, now, kind.method) if kind.calendar else None
     skipped = {s.casefold() for s in skip}
     # The same address twice is a mistake (two municipalities with one contact), unless the
     # letters are about different cohorts (a municipality with people in two of them).
@@ -403,14 +444,12 @@ def prepare(
             continue
         recipient = letter.recipient
         calendar_text = ""
-        if kind.calendar and recipient.cohort is not None:
-            if recipient.cohort not in calendars:
-                cohort = register.cohort(recipient.cohort)
-                calendars[recipient.cohort] = (
-                    cohort_calendar(register.programme, cohort, now),
-                    calendar_key(register.programme, cohort),
-                )
-            letter.calendar, calendar_text = calendars[recipient.cohort]
+        if calendars is not None and recipient.cohort is not None:
+            cohort = register.cohort(recipient.cohort)
+            letter.calendar = calendars.parts(
+                cohort, recipient.meetings, recipient.name, recipient.email
+            )
+            calendar_text = calendars.key(cohort, recipient.meetings)
         _check(letter, kind)
         email = recipient.email.casefold()
         if email and (email, recipient.cohort) in seen:
@@ -425,14 +464,49 @@ def prepare(
         if letter.problems:
             letter.state = State.ERROR
             continue
+        if attach is not None:
+            letter.attachments = attach(recipient)
         letter.content_hash = _hash(letter, calendar_text)
+        letter.facts = letter_facts(facts_now, letter_cohorts(recipient.cohort, recipient.context))
+        if kind.method == CANCEL:  # it cancels events by UID: their dates and venues do not
+            letter.facts = {}  # matter to it (nor to its content hash: see Invitations.key)
         delivered = latest.get(recipient.key)
-        if delivered is not None:
+        draft = exported.get(recipient.key)  # written to a file since the last one sent
+        if delivered is not None and delivered.content_hash != letter.content_hash:
+            letter.replaces = delivered
+        if draft is not None and (delivered is None or draft.content_hash == letter.content_hash):
+            # a draft never marked as sent (an update of a stale letter, too): it goes out again
+            letter.delivered = draft
+            letter.state = State.EXPORTED
+        elif delivered is not None:
             letter.delivered = delivered
             if not resend:
-                same = delivered.content_hash == letter.content_hash
-                letter.state = State.SENT if same else State.STALE
-        elif recipient.key in exported:
-            letter.delivered = exported[recipient.key]
-            letter.state = State.EXPORTED
+                letter.state = State.STALE if letter.updates else State.SENT
+        if letter.updates:
+            _announce_changes(renderer, letter, kind)
     return Batch(kind, letters, now, register.programme)
+
+
+def _announce_changes(renderer: Renderer, letter: Letter, kind: LetterKind) -> None:
+    """A stale letter (its content today differs from what was delivered) goes out again as an
+    update: its subject begins "Ændret: " and its first lines name what changed (the templates
+    show ``changes`` and ``replaces``, the day of the letter it replaces).
+
+    The content hash stays that of the letter itself: once the update is delivered, the letter
+    is current again.
+    """
+    delivered = letter.replaces
+    assert delivered is not None
+    letter.changes = what_changed(delivered.facts, letter.facts)
+    if not kind.notices:
+        return
+    context = {
+        **letter.recipient.context,
+        "changes": letter_lines(letter.changes, letter.facts),
+        "replaces": delivered.at,
+    }
+    renderer.render(letter, context)
+    if letter.problems:  # a template of the coordinator's own that fails with the notice
+        letter.state = State.ERROR
+        return
+    letter.subject = CHANGED_PREFIX + letter.subject

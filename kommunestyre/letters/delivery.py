@@ -78,6 +78,7 @@ def build_messages(batch: Batch, programme: Programme) -> list[Outgoing]:
             letter.calendar,
             batch.made_at,
             message_id,
+            letter.attachments,
         )
         outgoing.append(Outgoing(letter, message, message_id, to.addr_spec))
     return outgoing
@@ -98,6 +99,7 @@ def deliveries(
             message_id=item.message_id,
             where=place,
             status=status,
+            facts=item.letter.facts,
         )
         for item, place in zip(items, where, strict=True)
     ]

@@ -37,6 +37,9 @@ class Delivery:
     message_id: str
     where: str  # the file, or the SMTP server
     status: str = SENT
+    #: What the letter said about its cohorts (see :mod:`kommunestyre.letters.notices`): a
+    #: stale letter's update names what changed. None in entries from before it was kept.
+    facts: dict[str, dict[str, str]] | None = None
 
     @property
     def sent(self) -> bool:
@@ -56,6 +59,7 @@ def encode(d: Delivery) -> dict[str, Any]:
         "message_id": d.message_id,
         "where": d.where,
         "status": d.status,
+        **({"facts": d.facts} if d.facts is not None else {}),
     }
 
 
@@ -72,7 +76,33 @@ def decode(doc: dict[str, Any]) -> Delivery:
         doc["where"],
         # entries from before states were kept: an export counted as delivered then
         doc.get("status") or (EXPORTED if doc["channel"] in ("eml", "mbox") else SENT),
+        _facts(doc.get("facts")),
     )
+
+
+def _facts(value: Any) -> dict[str, dict[str, str]] | None:
+    """A delivery's facts as written, or None when absent (older entries) or not a mapping of
+    mappings of text (a hand edit): they only serve to name what changed."""
+    if not isinstance(value, dict):
+        return None
+    facts: dict[str, dict[str, str]] = {}
+    for key, cohort in value.items():
+        if not isinstance(cohort, dict):
+            return None
+        facts[str(key)] = {str(k): str(v) for k, v in cohort.items()}
+    return facts
+
+
+def invitations(deliveries: Iterable[Delivery]) -> dict[int, datetime]:
+    """The municipalities whose contact was sent (or exported) an invitation: code -> the first
+    time. (Exported drafts count: the coordinator sends them from their own mail program.)"""
+    invited: dict[int, datetime] = {}
+    for d in deliveries:
+        if d.letter == "invitation" and d.recipient.startswith("contact:"):
+            code = d.recipient.split(":", 1)[1]
+            if code.isdigit():
+                invited.setdefault(int(code), d.at)
+    return invited
 
 
 def _decode_all(repository: Repository, docs: list[dict[str, Any]]) -> list[Delivery]:
@@ -91,6 +121,21 @@ def load_with_ledger(
     """The register and the ledger (or one letter's part of it), from one read of the file."""
     register, docs = repository.load_with_ledger_docs(letter)
     return register, _decode_all(repository, docs)
+
+
+def load_for_letter(repository: Repository, letter: str) -> tuple[Register, list[Delivery]]:
+    """The register, and the ledger's entries of ``letter`` and of the invitation (who was
+    invited decides who some letters go to), from one read of the file."""
+    register, docs = repository.load_with_ledger_docs(None)
+    if letter in READS_EVERY_LETTER:
+        return register, _decode_all(repository, docs)
+    wanted = {letter, "invitation"}
+    return register, _decode_all(repository, [d for d in docs if d.get("letter") in wanted])
+
+
+#: Letters whose recipients follow from every letter with calendar invitations that left: the
+#: cancellation goes to whoever was invited to meetings they no longer attend.
+READS_EVERY_LETTER = frozenset({"cancellation"})
 
 
 def record(

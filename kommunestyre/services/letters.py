@@ -6,12 +6,14 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
+from kommunestyre.domain.model import Register
 from kommunestyre.errors import KommunestyreError, ValidationError
 from kommunestyre.i18n import N_, _, ngettext
-from kommunestyre.letters.batch import Batch, State, prepare
-from kommunestyre.letters.catalogue import LETTERS, Filters, letter_kind
+from kommunestyre.letters.batch import Attach, Batch, State, prepare
+from kommunestyre.letters.catalogue import LETTERS, Filters, Recipient, letter_kind
 from kommunestyre.letters.delivery import (
     Cancelled,
     ExportReport,
@@ -22,8 +24,9 @@ from kommunestyre.letters.delivery import (
     export,
     send,
 )
-from kommunestyre.letters.ledger import SENT, Delivery, load_with_ledger, read_ledger, record
-from kommunestyre.letters.mail import ascii_email
+from kommunestyre.letters.ledger import SENT, Delivery, load_for_letter, read_ledger, record
+from kommunestyre.letters.mail import Attachment, ascii_email
+from kommunestyre.letters.notices import FactChange, what_changed
 from kommunestyre.store.repository import Repository
 
 TEMPLATES_ENV = "KOMMUNESTYRE_TEMPLATES"
@@ -33,6 +36,22 @@ TEMPLATES_ENV = "KOMMUNESTYRE_TEMPLATES"
 class LedgerLine:
     delivery: Delivery
     state: str  # "current", "stale" (the data behind it changed) or "gone" (no longer applies)
+    #: A stale letter: what it said about its cohorts that is no longer so (when it is known).
+    changes: tuple[FactChange, ...] = ()
+
+
+def sign_up_sheets(register: Register, now: datetime) -> Attach:
+    """An invitation carries its municipality's own sign-up sheet (kommunestyre.lists.signup),
+    filled in and mailed back by the municipality, and imported from the reply."""
+    from kommunestyre.lists.signup import signup_attachment
+
+    def attach(recipient: Recipient) -> tuple[Attachment, ...]:
+        kind, _colon, code = recipient.key.partition(":")
+        if kind != "contact" or not code.isdigit():  # not translated: a recipient key
+            return ()
+        return (Attachment(*signup_attachment(register, int(code), now)),)
+
+    return attach
 
 
 class LetterService:
@@ -70,17 +89,19 @@ class LetterService:
                     status=repr(filters.status), letter=kind.key, choices=choices
                 ),
             )
-        register, ledger = load_with_ledger(self.repository, kind.key)
+        register, ledger = load_for_letter(self.repository, kind.key)
+        now = self.repository.clock()
         return prepare(
             self.environment,
             kind,
             register,
-            self.repository.clock(),
+            now,
             ledger,
             filters=filters,
             skip=skip,
             resend=resend,
             workers=workers,
+            attach=sign_up_sheets(register, now) if kind.key == "invitation" else None,
         )
 
     def _record(self, batch: Batch, deliveries: list[Delivery], target: Path) -> None:
@@ -167,6 +188,7 @@ class LetterService:
         """Every delivery, newest first, marked stale when today's letter would differ."""
         deliveries = read_ledger(self.repository)
         current: dict[tuple[str, str], str] = {}
+        facts: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
         for key in {d.letter for d in deliveries}:
             kind = LETTERS.get(key)
             if kind is None:
@@ -176,6 +198,7 @@ class LetterService:
                 for letter in batch.letters:
                     if letter.state is not State.ERROR:
                         current[(key, letter.recipient.key)] = letter.content_hash
+                        facts[(key, letter.recipient.key)] = letter.facts
         latest: dict[tuple[str, str], Delivery] = {}
         for d in deliveries:
             latest[(d.letter, d.recipient)] = d
@@ -188,7 +211,10 @@ class LetterService:
                 state = "gone"
             else:
                 state = "current" if now == d.content_hash else "stale"
-            lines.append(LedgerLine(d, state))
+            changes: tuple[FactChange, ...] = ()
+            if state == "stale":
+                changes = tuple(what_changed(d.facts, facts[(d.letter, d.recipient)]))
+            lines.append(LedgerLine(d, state, changes))
         return lines
 
 

@@ -24,7 +24,8 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from kommunestyre.errors import ConflictError, KommunestyreError
-from kommunestyre.i18n import N_, _
+from kommunestyre.i18n import N_, _, ngettext
+from kommunestyre.letters.notices import Facts, programme_facts
 from kommunestyre.services.registry import Registry, Result, Snapshot
 from kommunestyre.tui.flows import Flows
 from kommunestyre.tui.language import translate_bindings
@@ -226,6 +227,7 @@ class KommunestyreApp(App[None]):
         ``on_error`` (a form reopens with what was typed and the reason) or is shown here. The
         app keeps running.
         """
+        before = programme_facts(self.snapshot.register.programme)
         try:
             result = action()
         except ConflictError as error:
@@ -255,7 +257,31 @@ class KommunestyreApp(App[None]):
         self.notify(result.message, title=_("Saved"))
         for line in result.promotions:
             self.notify(line, title=_("Promoted from the waiting list"), timeout=8)
+        self._tell_stale_letters(before)
         return result
+
+    def _tell_stale_letters(self, before: Facts) -> None:
+        """A change of a cohort's dates, times, venues or deadline makes the letters that
+        stated them stale: say how many. Counted from the facts the ledger keeps with each
+        letter (no letter is rendered); the ledger is read only when a cohort's facts changed."""
+        from kommunestyre.services.standing import stale_after_change
+
+        try:
+            count = stale_after_change(self.registry.repository, before, self.snapshot.register)
+        except KommunestyreError as error:
+            self.notify(str(error), title=error.title, severity="error")
+            return
+        if count:
+            self.notify(
+                ngettext(
+                    "{n} letter is now out of date – see Letters (7)",
+                    "{n} letters are now out of date – see Letters (7)",
+                    count,
+                ).format(n=count),
+                title=_("Letters"),
+                severity="warning",
+                timeout=10,
+            )
 
     @property
     def letters(self) -> LetterService:

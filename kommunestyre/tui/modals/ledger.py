@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -26,7 +27,8 @@ COLUMNS = [
     Column("email", N_("Recipient")),
     Column("cohort", N_("Hold"), 4, align_right=True),
     Column("channel", N_("Channel"), 7),
-    Column("where", N_("Where"), hide_below=120),
+    Column("changed", N_("What changed")),
+    Column("where", N_("Where"), hide_below=140),
 ]
 
 STATE_KIND = {"stale": "warning", "superseded": "muted", "gone": "muted", "current": ""}
@@ -41,9 +43,9 @@ STATE_WORDS = {
 CHANNEL_WORDS = {"marked": N_("marked")}  # eml, mbox and smtp read the same in both languages
 
 EXPLAIN = N_(
-    "stale: the data behind the letter changed after it left (select the letter, tick Resend, "
-    "send the update) · superseded: a newer delivery replaced it · gone: the recipient no "
-    "longer gets this letter"
+    "stale: the data behind the letter changed after it left (choose the letter, press r and "
+    "send the update: its subject begins 'Ændret:' and it names what changed) · superseded: a "
+    "newer delivery replaced it · gone: the recipient no longer gets this letter"
 )
 
 
@@ -69,6 +71,7 @@ class LedgerScreen(ModalScreen[None]):
         with Vertical(classes="dialog wide", id="ledger"):  # not translated: CSS classes
             yield Plain(title, classes="dialog-title")
             yield VirtualTable(COLUMNS, id="ledger-table")
+            yield Plain(id="ledger-changes")
             yield Plain(_(EXPLAIN), classes="note")
 
     def on_mount(self) -> None:
@@ -84,6 +87,7 @@ class LedgerScreen(ModalScreen[None]):
                     d.email or _("(erased)"),
                     str(d.cohort or ""),
                     _word(CHANNEL_WORDS, d.channel),
+                    "; ".join(change.summary() for change in line.changes),
                     d.where,
                 )
             )
@@ -91,6 +95,18 @@ class LedgerScreen(ModalScreen[None]):
         table = self.query_one(VirtualTable)
         table.set_rows(keys, rows, kinds)
         table.focus()
+
+    @on(VirtualTable.RowHighlighted)
+    def show_changes(self) -> None:
+        """The stale letter under the cursor: what changed, in full."""
+        key = self.query_one(VirtualTable).cursor_key
+        line = self.lines[key] if isinstance(key, int) and 0 <= key < len(self.lines) else None
+        text = ""
+        if line is not None and line.changes:
+            text = "\n".join(
+                [_("What changed since it left:"), *(f"  {c.summary()}" for c in line.changes)]
+            )
+        self.query_one("#ledger-changes", Plain).update(text)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

@@ -10,8 +10,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
-from kommunestyre.domain.model import INVITATION_LABELS, MunicipalityContact, Register
+from kommunestyre.domain.model import MunicipalityContact, Register
 from kommunestyre.domain.municipalities import all_municipalities
+from kommunestyre.domain.standing import MunicipalityStanding, matches_choice, standing_of
+from kommunestyre.errors import KommunestyreError
 from kommunestyre.i18n import N_, _
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
@@ -23,15 +25,20 @@ COLUMNS = [
     Column("name", N_("Contact")),
     Column("title", N_("Title"), hide_below=100),
     Column("email", N_("E-mail")),
-    Column("status", N_("Status"), 18),
+    Column("status", N_("Status"), 26),
     Column("notes", N_("Notes"), hide_below=120),
 ]
 
-#: (label, value) of the status filter; the labels are shown through _().
+#: (label, value) of the status filter; the labels are shown through _(). The values are the
+#: invitation's status words (see ``INVITATION_STATUSES``), or "no e-mail".
 STATUS_OPTIONS = [
     (N_("Every status"), ""),
-    (N_("Not registered"), "not registered"),  # not translated: the value is the status key
+    (N_("Not answered"), "not answered"),  # not translated: the value is a key
+    (N_("Not invited"), "not invited"),  # not translated: the value is a key
+    (N_("Invited, no answer"), "invited"),
     (N_("Registered"), "registered"),
+    (N_("On the waiting list"), "waitlisted"),
+    (N_("Cancelled"), "cancelled"),
     (N_("Declined"), "declined"),
     (N_("No e-mail yet"), "no e-mail"),
 ]
@@ -42,33 +49,35 @@ class ContactRow(NamedTuple):
 
     code: int
     cells: tuple[str, ...]
-    status: str  # the invitation status key
+    standing: MunicipalityStanding  # where the municipality stands
     search: str  # municipality, contact and e-mail, case-folded: what the filter looks in
 
+    @property
+    def status(self) -> str:
+        """The standing's key ("invited", "declined", ...)."""
+        return self.standing.standing.value
 
-def contact_rows(register: Register) -> list[ContactRow]:
-    """Every one of the 98 municipalities, by name."""
+
+def contact_rows(register: Register, found: dict[int, MunicipalityStanding]) -> list[ContactRow]:
+    """Every one of the 98 municipalities, by name, with where it stands (``found``: see
+    :func:`kommunestyre.domain.standing.standings`)."""
     rows: list[ContactRow] = []
-    registered = register.registrations()
     for municipality in sorted(all_municipalities(), key=lambda m: m.name):
         code = municipality.code
         c = register.contacts.get(code) or MunicipalityContact(code)
-        status = register.invitation_status(code, registered)
-        if status == "registered":
-            shown = _("registered, hold {cohort}").format(cohort=registered[code].cohort)
-        else:
-            shown = _(INVITATION_LABELS[status])
-        cells = (municipality.name, c.name, c.title, c.email, shown, c.notes)
+        standing = standing_of(found, code)
+        cells = (municipality.name, c.name, c.title, c.email, standing.label, c.notes)
         search = f"{municipality.name}\t{c.name}\t{c.email}".casefold()
-        rows.append(ContactRow(code, cells, status, search))
+        rows.append(ContactRow(code, cells, standing, search))
     return rows
 
 
-def matches_status(row: ContactRow, wanted: object) -> bool:
-    """The status dropdown: every status, one invitation status, or no e-mail address yet."""
-    if wanted == "no e-mail":
+def matches_status(row: ContactRow, choice: object) -> bool:
+    """The status dropdown: every status, one standing (as the invitation's status filter
+    reads it: "registered" is any registration that counts), or no e-mail address yet."""
+    if choice == "no e-mail":
         return not row.cells[3]
-    return not wanted or row.status == wanted
+    return not choice or matches_choice(row.standing.standing, str(choice))
 
 
 class ContactsScreen(BaseScreen):
@@ -90,6 +99,13 @@ class ContactsScreen(BaseScreen):
             tooltip=N_("Mark or unmark the municipality as having declined"),
         ),
         Binding("slash", "focus_filter", N_("Filter"), key_display="/", id="contacts.filter"),
+        Binding(
+            "i",
+            "import_contacts",
+            N_("Import"),
+            id="contacts.import",
+            tooltip=N_("Import the contacts from a CSV or XLSX sheet"),
+        ),
         LIST_BINDING,
         Binding("escape", "focus_table", N_("Table"), show=False),
     ]
@@ -121,7 +137,14 @@ class ContactsScreen(BaseScreen):
         return self.query_one(VirtualTable)
 
     def show(self, snapshot: Snapshot) -> None:
-        self.rows = contact_rows(snapshot.register)
+        from kommunestyre.services.standing import municipality_standings
+
+        try:
+            found = municipality_standings(self.kapp.registry.repository, snapshot.register)
+        except KommunestyreError as error:  # the ledger cannot be read: say so, show the rest
+            self.notify(str(error), title=error.title, severity="error")
+            found = {}
+        self.rows = contact_rows(snapshot.register, found)
         self.apply_filter()
 
     @on(Input.Changed, "#filter")
@@ -167,3 +190,6 @@ class ContactsScreen(BaseScreen):
         code = self._selected()
         if code is not None:
             self.kapp.flows.toggle_declined(code)
+
+    def action_import_contacts(self) -> None:
+        self.kapp.flows.import_sheet(kind="contacts")

@@ -25,6 +25,7 @@ from kommunestyre.errors import KommunestyreError
 from kommunestyre.formats import short_date
 from kommunestyre.i18n import N_, _, ngettext
 from kommunestyre.letters.batch import state_word
+from kommunestyre.letters.calendar import CANCEL
 from kommunestyre.letters.catalogue import LETTERS, Filters, letter_kind
 from kommunestyre.services.registry import Result, Snapshot
 from kommunestyre.tui.html_text import readable
@@ -72,7 +73,12 @@ def letter_note(letter: Letter) -> str:
         d = letter.delivered
         when = f"{short_date(d.at.date())} {d.at:%H:%M}"
         channel = _(CHANNEL_WORDS[d.channel]) if d.channel in CHANNEL_WORDS else d.channel
-        if letter.state.value == "stale":
+        if letter.updates and letter.changes:
+            changes = "; ".join(change.summary() for change in letter.changes)
+            return _("{channel} {when}, changed since: {changes}").format(
+                channel=channel, when=when, changes=changes
+            )
+        if letter.updates:
             return _("{channel} {when}, changed since").format(channel=channel, when=when)
         return f"{channel} {when}"
     return ""
@@ -88,10 +94,18 @@ def preview_text(letter: Letter, html: bool) -> Group:
     out.append(f" {name} <{email}>\n")
     out.append(_("Subject:"), "bold")
     out.append(f" {letter.subject}\n")
-    if letter.calendar is not None:
+    if letter.calendar:
         out.append(_("Attachment:"), "bold")
-        attachment = _("{file} (calendar: the seminar and the follow-up day)")
-        out.append(f" {attachment.format(file=letter.calendar.filename)}\n")
+        if letter.calendar[0].method == CANCEL:
+            attachment = _("{files} (the meetings' invitations cancelled)")
+        else:
+            attachment = _("{files} (an invitation per meeting, to accept or decline)")
+        files = ", ".join(part.filename for part in letter.calendar)
+        out.append(f" {attachment.format(files=files)}\n")
+    for sheet in letter.attachments:
+        out.append(_("Attachment:"), "bold")
+        described = _("{file} (the municipality's own sign-up sheet, to fill in and send back)")
+        out.append(f" {described.format(file=sheet.filename)}\n")
     out.append(_("State:"), "bold")
     out.append(f" {state_word(letter.state)}\n", "red" if letter.problems else "")
     for problem in letter.problems:
@@ -362,6 +376,15 @@ class LettersScreen(BaseScreen):
                         drafts,
                     ).format(n=drafts)
                 )
+        elif stale := sum(1 for x in batch.letters if x.state.value == "stale"):
+            line.append(
+                ngettext(
+                    "{n} changed since it was sent: r sends the update ('Ændret:').",
+                    "{n} changed since they were sent: r sends the updates ('Ændret:').",
+                    stale,
+                ).format(n=stale),
+                "yellow",
+            )
         else:
             line.append(_("Nothing left to send (r includes letters already delivered)."))
         if self.resend:
