@@ -378,7 +378,7 @@ def _hash(letter: Letter, calendar_text: str) -> str:
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     for attachment in letter.attachments:  # none: the hash of letters before attachments
-        digest.update(attachment.filename.encode("utf-8") + b"\0" + attachment.content + b"\0")
+        digest.update(f"{attachment.filename}\0{attachment.key}\0".encode())
     return digest.hexdigest()
 
 
@@ -427,6 +427,13 @@ def prepare(
             exported.pop(delivery.recipient, None)
         else:
             exported[delivery.recipient] = delivery
+    # A cancellation sent after a letter with invitations took those meetings out of the
+    # recipient's calendar: if they attend again (reinstated, moved back), the letter is due.
+    cancelled_at: dict[tuple[str, int | None], datetime] = {}
+    if kind.calendar and kind.method != CANCEL:
+        for delivery in ledger:
+            if delivery.letter == "cancellation" and delivery.sent:  # not translated: a key
+                cancelled_at[(delivery.email.casefold(), delivery.cohort)] = delivery.at
     # Each meeting's calendar is written once; each letter gets its recipient as the attendee.
     calendars = Invitations(register.programme, now, kind.method) if kind.calendar else None
     skipped = {s.casefold() for s in skip}
@@ -472,9 +479,21 @@ def prepare(
             letter.facts = {}  # matter to it (nor to its content hash: see Invitations.key)
         delivered = latest.get(recipient.key)
         draft = exported.get(recipient.key)  # written to a file since the last one sent
+        voided = cancelled_at.get((recipient.email.casefold(), recipient.cohort))
+        if voided is not None:
+            delivered = delivered if delivered is None or delivered.at > voided else None
+            draft = draft if draft is None or draft.at > voided else None
         if delivered is not None and delivered.content_hash != letter.content_hash:
             letter.replaces = delivered
-        if draft is not None and (delivered is None or draft.content_hash == letter.content_hash):
+        waiting = draft is not None and (
+            delivered is None
+            # an update written to a file and not yet sent (not the content sent already)
+            or (
+                draft.content_hash == letter.content_hash
+                and draft.content_hash != delivered.content_hash
+            )
+        )
+        if draft is not None and waiting:
             # a draft never marked as sent (an update of a stale letter, too): it goes out again
             letter.delivered = draft
             letter.state = State.EXPORTED

@@ -129,7 +129,7 @@ def load_for_letter(repository: Repository, letter: str) -> tuple[Register, list
     register, docs = repository.load_with_ledger_docs(None)
     if letter in READS_EVERY_LETTER:
         return register, _decode_all(repository, docs)
-    wanted = {letter, "invitation"}
+    wanted = {letter, "invitation", "cancellation"}  # a cancellation voids earlier invitations
     return register, _decode_all(repository, [d for d in docs if d.get("letter") in wanted])
 
 

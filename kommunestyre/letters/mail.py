@@ -15,7 +15,7 @@ from __future__ import annotations
 import binascii
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -183,11 +183,18 @@ class Skeleton:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A file a letter carries (an invitation's sign-up sheet)."""
+    """A file a letter carries (an invitation's sign-up sheet). Its bytes are made only when
+    the letter is built for export or sending (``make``); ``key`` says what they are made of,
+    for the letter's content hash."""
 
     filename: str
     mime_type: str  # "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    content: bytes
+    key: str
+    make: Callable[[], bytes]
+
+    @property
+    def content(self) -> bytes:
+        return self.make()
 
 
 def _add_parts(

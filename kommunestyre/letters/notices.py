@@ -187,14 +187,21 @@ def what_changed(before: Facts | None, after: Facts) -> list[FactChange]:
     """What the letter delivered with ``before`` said that is no longer so, cohort by cohort.
 
     Cohorts the letter no longer (or did not) speak of are left out; a delivery recorded before
-    facts were kept (``before`` is None) tells nothing.
+    facts were kept (``before`` is None), or whose facts were edited by hand into something
+    that is not a date, tells nothing.
     """
     if not before:
         return []
     found: list[FactChange] = []
     for key in sorted(before, key=lambda k: (len(k), k)):
         if key in after and before[key] != after[key] and key.isdigit():
-            found += _cohort_changes(int(key), before[key], after[key])
+            try:
+                changes = _cohort_changes(int(key), before[key], after[key])
+                for change in changes:  # each says itself once here, to fail here if it fails
+                    change.letter_line(name_cohort=True)
+            except (ValueError, KeyError, TypeError):
+                return []
+            found += changes
     return found
 
 

@@ -12,6 +12,7 @@ that carries it is stale only when the sheet really changed.
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from collections.abc import Sequence
@@ -89,11 +90,29 @@ def signup_filename(code: int) -> str:
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+#: Raised when the sheet's layout changes: letters with the new sheet are updates.
+SHEET_VERSION = 1
+
+
+def signup_key(register: Register, code: int, now: datetime) -> str:
+    """What the sheet for ``code`` is made of, as text: the same key, the same sheet. A letter's
+    content hash takes this rather than the bytes, so preparing a batch needs no workbook
+    (one is written only when the letters are exported or sent)."""
+    programme = register.programme
+    parts = [
+        f"v{SHEET_VERSION}",
+        str(code),
+        programme.name,
+        *(cohort_label(c) for c in offered_cohorts(register, now)),
+        *(f"{f.key}={f.label}" for f in programme.fields),
+    ]
+    return "\n".join(parts)
+
+
 def signup_attachment(register: Register, code: int, now: datetime) -> tuple[str, str, bytes]:
     """What an invitation to the municipality ``code`` carries: (file name, MIME type,
-    content). The content is the same bytes while the sheet is the same, so it can go into a
-    letter's content hash. (The letters cannot import the lists: the service that prepares a
-    batch calls this for each ``contact:<code>`` recipient of the invitation.)"""
+    content). (The letters cannot import the lists: the service that prepares a batch calls
+    this, through :func:`signup_key` and lazily, for each ``contact:<code>`` recipient.)"""
     return signup_filename(code), XLSX_TYPE, signup_sheet(register, code, now)
 
 
@@ -130,6 +149,12 @@ class _SteadyZip(zipfile.ZipFile):
             zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
             zinfo_or_arcname.external_attr = 0o600 << 16
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        """openpyxl writes worksheets from temporary files: their time is the clock's; the
+        member gets the fixed one, as every other does."""
+        with open(filename, "rb") as file:
+            self.writestr(arcname or os.path.basename(filename), file.read())
 
 
 def signup_sheet(register: Register, code: int, now: datetime) -> bytes:

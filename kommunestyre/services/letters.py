@@ -43,13 +43,21 @@ class LedgerLine:
 def sign_up_sheets(register: Register, now: datetime) -> Attach:
     """An invitation carries its municipality's own sign-up sheet (kommunestyre.lists.signup),
     filled in and mailed back by the municipality, and imported from the reply."""
-    from kommunestyre.lists.signup import signup_attachment
+    from kommunestyre.lists.signup import XLSX_TYPE, signup_filename, signup_key, signup_sheet
 
     def attach(recipient: Recipient) -> tuple[Attachment, ...]:
         kind, _colon, code = recipient.key.partition(":")
         if kind != "contact" or not code.isdigit():  # not translated: a recipient key
             return ()
-        return (Attachment(*signup_attachment(register, int(code), now)),)
+        number = int(code)
+        return (
+            Attachment(
+                signup_filename(number),
+                XLSX_TYPE,
+                signup_key(register, number, now),
+                lambda: signup_sheet(register, number, now),
+            ),
+        )
 
     return attach
 

@@ -317,7 +317,8 @@ class Change:
         ids = [
             d.doc_id
             for d in ledger.all()
-            if d.get("recipient") in keys or d.get("email", "").casefold() in emails
+            if str(d.get("recipient", "")).partition(":hold")[0] in keys  # "participant:7:hold2"
+            or d.get("email", "").casefold() in emails
         ]
         if ids:  # the address, and the file name made from the person's name
             ledger.update({"email": "", "where": _(ERASED_WHERE)}, doc_ids=ids)
