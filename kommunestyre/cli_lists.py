@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 
 IMPORT_PROBLEMS = 3
-LIST_KINDS = ("participants", "networks", "invoices", "contacts")
+LIST_KINDS = (
+    "participants", "networks", "invoices", "contacts", "rooms", "diets", "badges", "signin",
+)  # fmt: skip
 
 
 def _row_numbers(text: str) -> list[int]:
@@ -86,14 +88,27 @@ def add_commands(commands: argparse._SubParsersAction, db_option: argparse.Argum
     export = commands.add_parser(
         "export",
         parents=[db_option],
-        help=_("write a list: participants, networks, invoices or contacts"),
+        help=_(
+            "write a list: participants, networks, invoices, contacts, rooms, diets, badges or "
+            "signin (sign-in sheet)"
+        ),
+        description=_(
+            "The file name decides the format: .csv, .xlsx, .md or .pdf (print-ready A4: "
+            "badges in a grid, a sign-in sheet with a line per participant, other lists as "
+            "a table)."
+        ),
     )
     export.add_argument("list", choices=LIST_KINDS, help=_("which list"))
     export.add_argument(
-        "--out", required=True, metavar="FILE", help=_("FILE.csv, FILE.xlsx or FILE.md")
+        "--out", required=True, metavar="FILE", help=_("FILE.csv, FILE.xlsx, FILE.md or FILE.pdf")
     )
     export.add_argument("--cohort", type=cohort_number, metavar="N", help=_("only hold N"))
     export.add_argument("--field", metavar="KEY", help=_("only this professional field"))
+    export.add_argument(
+        "--meeting",
+        choices=("seminar", "followup"),
+        help=_("signin: the meeting (default: seminar); diets: only this meeting"),
+    )
     export.add_argument(
         "--comma",
         action="store_true",
@@ -259,7 +274,11 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
     repository = open_repository(ctx.location(args), clock=ctx.clock)
     path = Path(args.out).expanduser()
     listing = export_list(
-        repository, args.list, path, Selection(args.cohort, args.field), comma=args.comma
+        repository,
+        args.list,
+        path,
+        Selection(args.cohort, args.field, args.meeting),
+        comma=args.comma,
     )
     n = len(listing.rows)
     print(

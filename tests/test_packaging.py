@@ -46,6 +46,8 @@ def test_wheel_contains_the_definition_and_templates(wheel: Path) -> None:
     assert any(name.startswith("kommunestyre/_data/templates/") for name in names)
     assert "kommunestyre/domain/municipalities.csv" in names
     assert "kommunestyre/locale/da/LC_MESSAGES/kommunestyre.mo" in names  # the Danish words
+    assert "kommunestyre/lists/fonts/DejaVuSans.ttf" in names  # PDFs print any name
+    assert "kommunestyre/lists/fonts/LICENSE" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert (
         "kommunestyre = kommunestyre.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from kommunestyre.domain.model import (
@@ -24,7 +25,7 @@ from kommunestyre.domain.standing import (
 )
 from kommunestyre.domain.validation import quoted
 from kommunestyre.errors import ValidationError
-from kommunestyre.formats import short_date
+from kommunestyre.formats import clock_time, short_date, short_range
 from kommunestyre.i18n import _
 
 Cell = str | int | Decimal
@@ -56,6 +57,8 @@ class Listing:
 class Selection:
     cohort: int | None = None
     field: str | None = None
+    #: "seminar" or "followup": the sign-in sheet's meeting (the seminar if None), the diets'.
+    meeting: str | None = None
 
 
 def _check(register: Register, selection: Selection) -> None:
@@ -70,6 +73,13 @@ def _check(register: Register, selection: Selection) -> None:
             "field",
             _("{value} is not a field ({known})").format(
                 value=quoted(selection.field), known=", ".join(keys)
+            ),
+        )
+    if selection.meeting is not None and selection.meeting not in MEETINGS:
+        raise ValidationError(
+            "meeting",
+            _("{value}: choose {choices}").format(
+                value=quoted(selection.meeting), choices=", ".join(MEETINGS)
             ),
         )
 
@@ -221,11 +231,141 @@ def contacts(register: Register, selection: Selection, invited: Collection[int] 
     return Listing("contacts", "Kontakter", headers, rows)
 
 
+#: The cohort's two meetings, as the venue lists name them (a Danish document).
+MEETINGS = {"seminar": "12-12-seminar", "followup": "opfølgningsdag"}  # not translated: Danish
+
+#: Danish alphabetical order: æ, ø, å after z, and "aa" (Aabenraa, Aarhus) as å.
+_DANISH_ORDER = str.maketrans({"æ": "z\x01", "ø": "z\x02", "å": "z\x03"})
+
+
+def danish_key(text: str) -> str:
+    return text.casefold().replace("aa", "å").translate(_DANISH_ORDER)
+
+
+def _surname(name: str) -> str:
+    parts = name.split()
+    return parts[-1] if parts else ""
+
+
+def _one_line(text: str) -> str:
+    """A text on one line, its whitespace runs (newlines, tabs) as single spaces."""
+    return " ".join(text.split())
+
+
+def _admitted(register: Register, selection: Selection) -> list[Participant]:
+    """The admitted participants (those coming to the meetings) of the selection."""
+    return [
+        p
+        for p in register.participants.values()
+        if p.status is Status.ADMITTED
+        and (selection.cohort is None or p.cohort == selection.cohort)
+        and (selection.field is None or selection.field in p.fields)
+    ]
+
+
+def _moment(moment: datetime) -> str:
+    return f"{short_date(moment.date())} {clock_time(moment, language='da')}"
+
+
+def rooms(register: Register, selection: Selection) -> Listing:
+    """The room list for the 12-12 seminar's overnight stay, per cohort, by municipality and
+    surname: every admitted participant has a single room (the price includes it)."""
+    towns = {d.id: by_code(d.municipality_code).name for d in register.directorates.values()}
+    seminars = {c.number: c.seminar for c in register.programme.cohorts}
+    people = _admitted(register, selection)
+    people.sort(
+        key=lambda p: (
+            p.cohort,
+            danish_key(towns[p.directorate_id]),
+            danish_key(_surname(p.name)),
+            danish_key(p.name),
+        )
+    )
+    rows: list[tuple[Cell, ...]] = [
+        (
+            f"Hold {p.cohort}",
+            p.details.name,
+            towns[p.directorate_id],
+            _moment(seminars[p.cohort].start),
+            _moment(seminars[p.cohort].end),
+            "ja",  # not translated: Danish document
+            _one_line(p.details.needs),
+        )
+        for p in people
+    ]
+    headers = (
+        "Hold", "Navn", "Kommune", "Ankomst", "Afrejse", "Enkeltværelse",
+        "Kost og tilgængelighed",  # not translated: Danish document
+    )  # fmt: skip
+    return Listing("rooms", "Værelsesliste", headers, rows, group_by=0)
+
+
+def diets(register: Register, selection: Selection) -> Listing:
+    """Diet and accessibility needs counted per cohort and meeting: the needs text grouped
+    case-insensitively (its first spelling by name shown), no needs as "ingen"."""
+    people = sorted(_admitted(register, selection), key=lambda p: danish_key(p.name))
+    meetings = [selection.meeting] if selection.meeting else list(MEETINGS)
+    rows: list[tuple[Cell, ...]] = []
+    for cohort in sorted(c.number for c in register.programme.cohorts):
+        if selection.cohort is not None and cohort != selection.cohort:
+            continue
+        counts: dict[str, tuple[str, int]] = {}
+        for p in people:
+            if p.cohort == cohort:
+                text = _one_line(p.details.needs) or "ingen"  # not translated: Danish document
+                shown, n = counts.get(text.casefold(), (text, 0))
+                counts[text.casefold()] = (shown, n + 1)
+        order = sorted(
+            counts.items(), key=lambda kv: (kv[0] == "ingen", -kv[1][1], danish_key(kv[0]))
+        )
+        for meeting in meetings:
+            rows += [(f"Hold {cohort}", MEETINGS[meeting], text, n) for _key, (text, n) in order]
+    headers = ("Hold", "Møde", "Kost og tilgængelighed", "Antal")  # not translated: Danish
+    title = "Kost og tilgængelighed"  # not translated: Danish document
+    return Listing("diets", title, headers, rows)
+
+
+def badges(register: Register, selection: Selection) -> Listing:
+    """Name badges for the admitted participants: name, title and municipality."""
+    towns = {d.id: by_code(d.municipality_code).name for d in register.directorates.values()}
+    people = _admitted(register, selection)
+    people.sort(key=lambda p: (p.cohort, danish_key(p.name)))
+    rows: list[tuple[Cell, ...]] = [
+        (f"Hold {p.cohort}", p.details.name, p.details.title, towns[p.directorate_id])
+        for p in people
+    ]
+    return Listing("badges", "Navneskilte", ("Hold", "Navn", "Titel", "Kommune"), rows, group_by=0)
+
+
+def signin(register: Register, selection: Selection) -> Listing:
+    """A sign-in sheet per cohort for one meeting (the seminar unless chosen): a line per
+    admitted participant, by surname, with room to sign."""
+    towns = {d.id: by_code(d.municipality_code).name for d in register.directorates.values()}
+    meeting = selection.meeting or "seminar"
+    where: dict[int, str] = {}
+    for c in register.programme.cohorts:
+        m = c.seminar if meeting == "seminar" else c.followup
+        day = short_range(m.start.date(), m.end.date())
+        where[c.number] = f"{MEETINGS[meeting]} {day}, {_one_line(m.venue.name)}"
+    people = _admitted(register, selection)
+    people.sort(key=lambda p: (p.cohort, danish_key(_surname(p.name)), danish_key(p.name)))
+    rows: list[tuple[Cell, ...]] = [
+        (f"Hold {p.cohort}", where[p.cohort], p.details.name, towns[p.directorate_id], "")
+        for p in people
+    ]
+    headers = ("Hold", "Møde", "Navn", "Kommune", "Underskrift")
+    return Listing("signin", "Underskriftsliste", headers, rows, group_by=0)
+
+
 LISTS: dict[str, Callable[..., Listing]] = {
     "participants": participants,
     "networks": networks,
     "invoices": invoices,
     "contacts": contacts,
+    "rooms": rooms,
+    "diets": diets,
+    "badges": badges,
+    "signin": signin,
 }
 
 

@@ -1,5 +1,6 @@
 """Writing a list as CSV (UTF-8 with BOM and semicolons, as a Danish Excel expects; or commas),
-XLSX (real columns, a bold frozen header, widths, amounts as numbers in kr.) or Markdown.
+XLSX (real columns, a bold frozen header, widths, amounts as numbers in kr.), Markdown, or a
+print-ready PDF (:mod:`kommunestyre.lists.pdf`: badges, sign-in sheets, tables).
 
 Text that a spreadsheet could take for a formula (starting with = + - @, a tab or a CR) gets a
 leading apostrophe; numbers stay numbers. Files are written atomically, readable only by you.
@@ -19,7 +20,7 @@ from kommunestyre.i18n import _
 from kommunestyre.lists.listings import Cell, Listing
 from kommunestyre.spreadsheet import neutralise
 
-FORMATS = (".csv", ".xlsx", ".md")
+FORMATS = (".csv", ".xlsx", ".md", ".pdf")
 KR_FORMAT = '#,##0.00 "kr."'
 
 
@@ -137,11 +138,11 @@ def to_markdown(listing: Listing) -> bytes:
 
 
 def write_listing(listing: Listing, path: Path, *, comma: bool = False) -> None:
-    """The format follows the file name: .csv, .xlsx or .md."""
+    """The format follows the file name: .csv, .xlsx, .md or .pdf."""
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ValidationError(
-            "out", _("{file}: name the file .csv, .xlsx or .md").format(file=path.name)
+            "out", _("{file}: name the file .csv, .xlsx, .md or .pdf").format(file=path.name)
         )
     if not path.parent.is_dir():
         raise ValidationError("out", _("{folder} is not a folder").format(folder=path.parent))
@@ -149,6 +150,10 @@ def write_listing(listing: Listing, path: Path, *, comma: bool = False) -> None:
         data = to_csv(listing, comma=comma)
     elif suffix == ".xlsx":
         data = to_xlsx(listing)
+    elif suffix == ".pdf":
+        from kommunestyre.lists.pdf import to_pdf  # fpdf2 is loaded only for a PDF
+
+        data = to_pdf(listing)
     else:
         data = to_markdown(listing)
     write_private(path, data)

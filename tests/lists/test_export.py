@@ -171,7 +171,7 @@ def test_files_are_private_and_written_whole(
 
 
 def test_bad_requests(repository: Repository, tmp_path: Path, demo_db: Path, capsys) -> None:
-    with pytest.raises(ValidationError, match=r"name the file \.csv, \.xlsx or \.md"):
+    with pytest.raises(ValidationError, match=r"name the file \.csv, \.xlsx, \.md or \.pdf"):
         export_list(repository, "participants", tmp_path / "x.txt", Selection())
     with pytest.raises(ValidationError, match="is not a folder"):
         export_list(repository, "participants", tmp_path / "nope" / "x.csv", Selection())

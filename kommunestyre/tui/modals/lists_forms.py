@@ -1,6 +1,7 @@
 """Lists in and out from the app: import a sign-up sheet, the replies by mail that carry them
 (an mbox file or a folder of .eml files) or the municipality contacts after reading the report,
-and write a list (participants, networks, invoices, contacts) as CSV, XLSX or Markdown."""
+and write a list (participants, networks, invoices, contacts, rooms, diets, badges, sign-in
+sheets) as CSV, XLSX, Markdown or PDF."""
 
 from __future__ import annotations
 
@@ -308,7 +309,21 @@ LIST_OPTIONS = [
     (N_("Networks: directors per field"), "networks"),
     (N_("Invoice basis per municipality"), "invoices"),
     (N_("Municipality contacts and invitation status"), "contacts"),
+    (N_("Room list for the seminar's overnight stay (venue)"), "rooms"),
+    (N_("Diet and accessibility counts per meeting"), "diets"),
+    (N_("Name badges (PDF)"), "badges"),
+    (N_("Sign-in sheet, 12-12 seminar (PDF)"), "signin"),
+    (N_("Sign-in sheet, follow-up day (PDF)"), "signin-followup"),
+    (N_("Participant list as a table (PDF)"), "participants-pdf"),
 ]
+
+#: The options that are not a list's own name: (the list, its meeting, the suggested format).
+PRESETS: dict[str, tuple[str, str | None, str]] = {
+    "badges": ("badges", None, ".pdf"),
+    "signin": ("signin", "seminar", ".pdf"),
+    "signin-followup": ("signin", "followup", ".pdf"),
+    "participants-pdf": ("participants", None, ".pdf"),
+}
 
 
 class ListRequest(NamedTuple):
@@ -316,6 +331,7 @@ class ListRequest(NamedTuple):
     path: Path
     cohort: int | None
     comma: bool
+    meeting: str | None = None  # the sign-in sheet's: "seminar" or "followup"
 
 
 def _out(value: str) -> Path:
@@ -323,7 +339,7 @@ def _out(value: str) -> Path:
 
     path = typed_path(value, "out")
     if path.suffix.lower() not in FORMATS:
-        raise ValidationError("out", _("end the file name in .xlsx, .csv or .md"))
+        raise ValidationError("out", _("end the file name in .xlsx, .csv, .md or .pdf"))
     if not is_folder(path.parent):
         raise ValidationError("out", _("{folder} is not a folder").format(folder=path.parent))
     return path
@@ -370,8 +386,8 @@ class ExportListForm(FormModal[ListRequest]):
             )
             yield Plain(
                 _(
-                    "The file name decides the format: .xlsx, .csv or .md. The file holds "
-                    "personal data and is readable only by you."
+                    "The file name decides the format: .xlsx, .csv, .md or .pdf (print-ready "
+                    "A4). The file holds personal data and is readable only by you."
                 ),
                 classes="note",
             )
@@ -388,15 +404,21 @@ class ExportListForm(FormModal[ListRequest]):
         field = self.query_one("#field-out", FormField)
         path = Path(field.value)
         kinds = [key for _label, key in LIST_OPTIONS]
-        if path.stem in kinds and str(event.value) in kinds:
-            field.input.value = str(path.with_stem(str(event.value)))
+        value = str(event.value)
+        if path.stem in kinds and value in kinds:
+            suffix = PRESETS[value][2] if value in PRESETS else path.suffix
+            if path.stem in PRESETS and value not in PRESETS:  # back from a PDF: a sheet
+                suffix = ".xlsx"
+            field.input.value = str(path.with_stem(value).with_suffix(suffix))
 
     def result(self) -> ListRequest:
         selects = {f.field_name: f.value for f in self.query(SelectField)}
         cohort = selects["cohort"]
+        kind, meeting, _suffix = PRESETS.get(str(selects["kind"]), (str(selects["kind"]), None, ""))
         return ListRequest(
-            str(selects["kind"]),
+            kind,
             _out(self.values()["out"]),
             cohort if isinstance(cohort, int) and cohort else None,
             bool(selects["comma"]),
+            meeting,
         )
