@@ -188,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_register.add_commands(commands, db_option)
     cli_lists.add_commands(commands, db_option)
     cli_letters.add_commands(commands, db_option)
+    from kommunestyre import cli_invoices  # stdlib only at import time
+
+    cli_invoices.add_commands(commands, db_option)
     return parser
 
 

@@ -1,5 +1,5 @@
-"""``kommunestyre move | cancel | reinstate | substitute | accept | decline | erase``: every change
-to the register, scriptable, through the same service as the app.
+"""``kommunestyre move | cancel | reinstate | substitute | accept | decline | erase | attend``:
+every change to the register, scriptable, through the same service as the app.
 
 ``WHO`` is a participant's e-mail address, or a municipality (name or code) for its whole
 registration. ``--dry-run`` does everything under the lock on the current data, prints what
@@ -61,6 +61,23 @@ def add_commands(commands: argparse._SubParsersAction, db_option: argparse.Argum
     command("accept", _("take up a seat offer (binding from then on)"), _accept)
     command("decline", _("decline a seat offer (free): it goes to the next"), _decline)
     command("erase", _("erase a person's personal data for good (GDPR)"), _erase, ask=True)
+    attend = command(
+        "attend", _("check a person (or a municipality's people) in at a meeting"), _attend
+    )
+    attend.add_argument(
+        "--meeting", required=True, choices=("seminar", "followup"), help=_("which meeting")
+    )
+    mark = attend.add_mutually_exclusive_group()
+    mark.add_argument(
+        "--absent", action="store_true", help=_("mark absent (a no-show stays billable)")
+    )
+    mark.add_argument("--undo", action="store_true", help=_("forget the mark (not recorded)"))
+    attend.add_argument(
+        "--cohort",
+        type=cohort_number,
+        metavar="N",
+        help=_("for a municipality with people in more than one cohort: the cohort"),
+    )
 
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
@@ -218,4 +235,17 @@ def _erase(args: argparse.Namespace, ctx: Context) -> int:
         result = registry.erase_participant(target.id, target.rev, dry_run=args.dry_run)
     else:
         result = registry.erase_directorate(target.id, target.rev, dry_run=args.dry_run)
+    return _report(result)
+
+
+def _attend(args: argparse.Namespace, ctx: Context) -> int:
+    registry = _registry(ctx, args)
+    target = _target(registry, args.who)
+    present = None if args.undo else not args.absent
+    if target.kind == "participant":
+        result = registry.attend(target.id, target.rev, args.meeting, present, dry_run=args.dry_run)
+    else:
+        result = registry.attend_directorate(
+            target.id, target.rev, args.meeting, present, cohort=args.cohort, dry_run=args.dry_run
+        )
     return _report(result)

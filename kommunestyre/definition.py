@@ -291,10 +291,33 @@ def load_programme(folder: Path) -> Programme:
             "offer_days", _("must be 1 to 60 days (got {value})").format(value=offer_days)
         )
     registration.finish()
+    invoicing = top.section("invoicing", required=False)
+    first_number = invoicing.integer("first_number", 1)
+    due_days = invoicing.integer("due_days", 30)
+    if first_number < 1:
+        raise invoicing.fail(
+            "first_number", _("must be 1 or more (got {value})").format(value=first_number)
+        )
+    if not 0 <= due_days <= 365:
+        raise invoicing.fail(
+            "due_days", _("must be 0 to 365 days (got {value})").format(value=due_days)
+        )
+    invoicing.finish()
     language = top.text("language", required=False) or "da"
     if language not in ("da", "en"):
         raise top.fail(
             "language", _('must be "da" or "en" (got {value})').format(value=repr(language))
+        )
+    evaluation_url = top.text("evaluation_url", required=False)
+    if evaluation_url and (
+        not evaluation_url.startswith(("https://", "http://"))
+        or any(c.isspace() for c in evaluation_url)
+    ):
+        raise top.fail(
+            "evaluation_url",
+            _("must be a web address starting with https:// (got {value})").format(
+                value=repr(evaluation_url)
+            ),
         )
     vat_percent = price.amount("vat_percent")
     if vat_percent > 100:
@@ -315,6 +338,9 @@ def load_programme(folder: Path) -> Programme:
         cohorts=[],
         offer_days=offer_days,
         language=language,
+        invoice_first_number=first_number,
+        invoice_due_days=due_days,
+        evaluation_url=evaluation_url,
     )
     price.finish()
     top.finish()

@@ -67,6 +67,7 @@ def offenders(layer: tuple[str, ...], forbidden: tuple[str, ...]) -> list[str]:
 
 CLI = (
     "kommunestyre.cli",
+    "kommunestyre.cli_invoices",
     "kommunestyre.cli_letters",
     "kommunestyre.cli_lists",
     "kommunestyre.cli_register",

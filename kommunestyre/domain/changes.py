@@ -304,6 +304,7 @@ ACTIONS = {
     "cohort": NP_("history", "cohort"),
     "import": NP_("history", "imported"),
     "letters": NP_("history", "letters"),
+    "attend": NP_("history", "check-in"),
 }
 
 

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from kommunestyre.errors import UnknownRecord
 from kommunestyre.i18n import N_, _
+
+if TYPE_CHECKING:
+    from kommunestyre.domain.invoicing import Invoice
 
 
 class Status(StrEnum):
@@ -176,6 +179,11 @@ class Programme:
     offer_days: int = 7
     #: The language the coordinators work in ("da" or "en"); letters follow their templates.
     language: str = "da"
+    #: Where participants evaluate the seminar (the follow-up letter links to it), if anywhere.
+    evaluation_url: str = ""
+    #: The invoice run: the first number of the series, and days until an invoice is due.
+    invoice_first_number: int = 1
+    invoice_due_days: int = 30
 
     def cohort(self, number: int) -> Cohort:
         for cohort in self.cohorts:
@@ -277,6 +285,27 @@ class ParticipantDetails(NamedTuple):
     extra_fields: tuple[str, ...] = ()
 
 
+#: The meetings of a cohort that attendance is recorded for (the stored keys).
+MEETINGS = ("seminar", "followup")
+
+
+class Attendance(NamedTuple):
+    """Who came, as recorded at the check-in: per meeting True (present), False (absent) or
+    None (not recorded), for the cohort ``cohort`` the person sat in when marked (a move to
+    another cohort leaves the old marks behind, unread). See :mod:`kommunestyre.domain.attendance`.
+    """
+
+    cohort: int = 0
+    seminar: bool | None = None
+    followup: bool | None = None
+
+    def at(self, cohort: int, meeting: str) -> bool | None:
+        """Present, absent or not recorded (None) at ``meeting`` of ``cohort``."""
+        if self.cohort != cohort:
+            return None
+        return self.seminar if meeting == "seminar" else self.followup
+
+
 @dataclass(slots=True)
 class Participant:
     """A director taking part. ``seq`` is the place in the order of registration."""
@@ -301,6 +330,8 @@ class Participant:
     offer_key: int | None = None
     #: Where the person stood when cancelled (a reinstatement restores it).
     cancelled_from: Status | None = None
+    #: Who came to the cohort's meetings (the check-in; nothing recorded by default).
+    attendance: Attendance = Attendance()  # noqa: RUF009 - an immutable value
 
     @property
     def name(self) -> str:
@@ -347,6 +378,8 @@ class Register:
     next_directorate_id: int = 1
     next_participant_id: int = 1
     next_seq: int = 1
+    #: Issued invoices and credit notes by number (see :mod:`kommunestyre.domain.invoicing`).
+    invoices: dict[int, Invoice] = dataclasses.field(default_factory=dict)
 
     def cohort(self, number: int) -> Cohort:
         return self.programme.cohort(number)

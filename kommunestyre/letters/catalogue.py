@@ -12,6 +12,7 @@ from dataclasses import field as _field  # Filters has a field named field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from kommunestyre.domain.attendance import came_to_seminar
 from kommunestyre.domain.capacity import (
     Headcount,
     Offer,
@@ -147,6 +148,7 @@ def _programme(programme: Programme) -> Context:
         "vat_percent": percent(programme.vat_rate, "da"),
         "includes": list(programme.price_includes),
         "excludes": list(programme.price_excludes),
+        "evaluation_url": programme.evaluation_url,
     }
 
 
@@ -453,9 +455,13 @@ PARTICIPANT_STATUSES = (N_("admitted"),)
 
 
 def _participant_letters(
-    register: Register, now: datetime, filters: Filters, cohorts: Iterable[int]
+    register: Register,
+    now: datetime,
+    filters: Filters,
+    cohorts: Iterable[int],
+    only: set[int] | None = None,
 ) -> list[Recipient]:
-    """Letters to admitted participants of ``cohorts``."""
+    """Letters to admitted participants of ``cohorts`` (of them, ``only`` these ids if given)."""
     programme = register.programme
     wanted = set(cohorts)
     contexts = {c.number: _cohort(c, programme) for c in programme.cohorts}
@@ -465,6 +471,7 @@ def _participant_letters(
         for p in register.participants.values()
         if p.status is Status.ADMITTED
         and p.cohort in wanted
+        and (only is None or p.id in only)
         and _in_filter(p.cohort, filters)
         and (filters.field is None or filters.field in p.fields)
     ]
@@ -492,11 +499,13 @@ def _practical(register: Register, now: datetime, filters: Filters) -> list[Reci
 
 
 def _followup(register: Register, now: datetime, filters: Filters) -> list[Recipient]:
-    """Between the seminar and the follow-up day: "thank you for the seminar" must be true."""
+    """Between the seminar and the follow-up day: "thank you for the seminar" must be true,
+    so where the seminar's check-in was recorded, only those present get it."""
     between = [
         c.number for c in register.programme.cohorts if c.seminar.end <= now < c.followup.start
     ]
-    return _participant_letters(register, now, filters, between)
+    came = came_to_seminar(register, between)
+    return _participant_letters(register, now, filters, between, only=came)
 
 
 # -- cancellation: the calendar invitations of people who no longer attend ----------------------

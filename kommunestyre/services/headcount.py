@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kommunestyre.domain.attendance import attended, no_shows
 from kommunestyre.domain.capacity import Headcount, headcount, open_offers
 from kommunestyre.domain.model import CohortStatus, Register
 from kommunestyre.domain.municipalities import by_code
@@ -93,6 +94,7 @@ def as_json(register: Register, rows: list[Headcount], now: datetime) -> dict[st
                 if o.cohort == cohort.number
             ],
             "billable": count.billable,
+            "attended": dict(attended(register, cohort.number).present),
             "registration_deadline": cohort.registration_deadline.isoformat(),
             "seminar": {
                 "start": cohort.seminar.start.isoformat(),
@@ -242,7 +244,34 @@ def as_text(register: Register, rows: list[Headcount], now: datetime) -> str:
     ]
     if notes:
         lines += ["", *notes]
+    checked_in = [line for r in rows for line in attendance_lines(register, r.cohort.number)]
+    if checked_in:
+        lines += ["", *checked_in]
     return "\n".join(lines)
+
+
+def attendance_lines(register: Register, number: int) -> list[str]:
+    """The check-in of a cohort, present / expected, when anything was recorded (else none);
+    the no-shows are named: they hold a paid seat and stay billable."""
+    counts = attended(register, number)
+    if not counts.any_recorded:
+        return []
+    lines = [
+        _("Hold {number} attendance: seminar {seminar}, follow-up day {followup} present").format(
+            number=number, seminar=counts.shown("seminar"), followup=counts.shown("followup")
+        )
+    ]
+    for meeting, label in (("seminar", _("seminar")), ("followup", _("follow-up day"))):
+        absent = no_shows(register, number, meeting)
+        if absent:
+            lines.append(
+                ngettext(
+                    "  {n} no-show at the {meeting}, still billable: {names}",
+                    "  {n} no-shows at the {meeting}, still billable: {names}",
+                    len(absent),
+                ).format(n=len(absent), meeting=label, names=", ".join(p.name for p in absent))
+            )
+    return lines
 
 
 def detail_text(register: Register, row: Headcount) -> str:

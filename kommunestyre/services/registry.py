@@ -546,6 +546,49 @@ class Registry:
         change.log("erase", "; ".join(outcome.lines()), participants=_promoted_ids(outcome))
         return outcome
 
+    # -- check-in ------------------------------------------------------------------------------
+
+    def attend(
+        self,
+        participant_id: int,
+        rev: int,
+        meeting: str,
+        present: bool | None,
+        *,
+        dry_run: bool = False,
+    ) -> Result:
+        """Check a person in at a meeting (True), mark them absent (False) or undo (None)."""
+        from kommunestyre.domain import attendance
+
+        return self._act(
+            "attend", "participant", participant_id, rev,
+            lambda register, now: attendance.mark(register, participant_id, meeting, present, now),
+            dry_run=dry_run,
+        )  # fmt: skip
+
+    def attend_directorate(
+        self,
+        directorate_id: int,
+        rev: int,
+        meeting: str,
+        present: bool | None,
+        *,
+        cohort: int | None = None,
+        dry_run: bool = False,
+    ) -> Result:
+        """Check in every person with a seat of a municipality's registration."""
+        from kommunestyre.domain import attendance
+
+        with self._change(dry_run=dry_run) as change:
+            change.expect("directorate", directorate_id, rev)
+            people, outcome = attendance.mark_directorate(
+                change.register, directorate_id, meeting, present, change.now, cohort
+            )
+            change.log(
+                "attend", outcome.summary, participants=people, directorates=[directorate_id]
+            )
+        return _result(outcome, directorate_id, dry_run=dry_run)
+
     # -- municipality contacts -------------------------------------------------------------------
 
     def edit_contact(self, code: int, rev: int, contact: MunicipalityContact) -> Result:

@@ -13,7 +13,9 @@ from operator import attrgetter
 from typing import Any
 
 from kommunestyre.clock import local
+from kommunestyre.domain.invoicing import DocumentLine, Invoice, InvoiceKind, InvoiceStatus
 from kommunestyre.domain.model import (
+    Attendance,
     Cohort,
     Contact,
     Directorate,
@@ -29,6 +31,7 @@ from kommunestyre.domain.model import (
     Status,
     Venue,
 )
+from kommunestyre.i18n import _
 
 Doc = dict[str, Any]
 
@@ -128,6 +131,11 @@ def encode_settings(programme: Programme) -> Doc:
         "invoice_weeks_before": programme.invoice_weeks_before,
         "offer_days": programme.offer_days,
         "language": programme.language,
+        "evaluation_url": programme.evaluation_url,
+        "invoicing": {
+            "first_number": programme.invoice_first_number,
+            "due_days": programme.invoice_due_days,
+        },
         "coordinator": {
             "name": c.name,
             "title": c.title,
@@ -156,6 +164,10 @@ def decode_programme(doc: Doc, cohorts: list[Cohort]) -> Programme:
         cohorts=sorted(cohorts, key=lambda c: c.number),
         offer_days=doc["offer_days"],
         language=doc.get("language", "da"),  # databases from before issue 10 are Danish
+        evaluation_url=doc.get("evaluation_url", ""),  # optional; absent before the check-in
+        # databases from before the invoice run (issue 12) number from 1, due in 30 days
+        invoice_first_number=doc.get("invoicing", {}).get("first_number", 1),
+        invoice_due_days=doc.get("invoicing", {}).get("due_days", 30),
     )
 
 
@@ -220,7 +232,37 @@ def encode_participant(p: Participant) -> Doc:
         "offered_until": _time(p.offered_until),
         "offer_key": p.offer_key,
         "cancelled_from": None if p.cancelled_from is None else p.cancelled_from.value,
+        "attendance": _encode_attendance(p.attendance),
     }
+
+
+def _encode_attendance(attendance: Attendance) -> Doc | None:
+    if attendance == _NO_ATTENDANCE:
+        return None
+    return {
+        "cohort": attendance.cohort,
+        "seminar": attendance.seminar,
+        "followup": attendance.followup,
+    }
+
+
+_NO_ATTENDANCE = Attendance()
+
+
+def _mark(value: object) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise ValueError(_("attendance {value} is not true, false or null").format(value=repr(value)))
+
+
+def _decode_attendance(doc: Doc | None) -> Attendance:
+    """A participant's attendance (absent from databases written before the check-in)."""
+    if doc is None:
+        return _NO_ATTENDANCE
+    cohort = doc["cohort"]
+    if not isinstance(cohort, int) or isinstance(cohort, bool):
+        raise ValueError(_("attendance cohort {value} is not a number").format(value=repr(cohort)))
+    return Attendance(cohort, _mark(doc["seminar"]), _mark(doc["followup"]))
 
 
 def decode_participant(doc: Doc) -> Participant:
@@ -254,6 +296,7 @@ def decode_participant(doc: Doc) -> Participant:
         None if offered is None else datetime.fromisoformat(offered),
         doc["offer_key"],
         None if cancelled_from is None else _STATUS[cancelled_from],
+        _decode_attendance(doc.get("attendance")),
     )
 
 
@@ -278,6 +321,62 @@ def decode_contact(doc: Doc) -> MunicipalityContact:
         doc["declined"],
         doc["notes"],
         doc.get("rev", 0),
+    )
+
+
+def encode_invoice(invoice: Invoice) -> Doc:
+    """An issued invoice or credit note (amounts as decimal strings, never floats)."""
+    d = invoice.details
+    return {
+        "number": invoice.number,
+        "kind": invoice.kind.value,
+        "municipality_code": invoice.municipality_code,
+        "cohort": invoice.cohort,
+        "date": invoice.date.isoformat(),
+        "due": invoice.due.isoformat(),
+        "ean": d.ean,
+        "cvr": d.cvr,
+        "reference": d.reference,
+        "contact_name": d.contact_name,
+        "contact_email": d.contact_email,
+        "lines": [
+            {
+                "participant_id": line.participant_id,
+                "text": line.text,
+                "unit_excl_vat": str(line.unit_excl_vat),
+                "vat_rate": str(line.vat_rate),
+            }
+            for line in invoice.lines
+        ],
+        "created_at": invoice.created_at.isoformat(),
+        "status": invoice.status.value,
+        "rev": invoice.rev,
+    }
+
+
+def decode_invoice(doc: Doc) -> Invoice:
+    return Invoice(
+        number=doc["number"],
+        kind=InvoiceKind(doc["kind"]),
+        municipality_code=doc["municipality_code"],
+        cohort=doc["cohort"],
+        date=date.fromisoformat(doc["date"]),
+        due=date.fromisoformat(doc["due"]),
+        details=InvoiceDetails(
+            doc["ean"], doc["cvr"], doc["reference"], doc["contact_name"], doc["contact_email"]
+        ),
+        lines=tuple(
+            DocumentLine(
+                line["participant_id"],
+                line["text"],
+                Decimal(line["unit_excl_vat"]),
+                Decimal(line["vat_rate"]),
+            )
+            for line in doc["lines"]
+        ),
+        created_at=datetime.fromisoformat(doc["created_at"]),
+        status=InvoiceStatus(doc["status"]),
+        rev=doc.get("rev", 0),
     )
 
 

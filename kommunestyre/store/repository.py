@@ -27,7 +27,7 @@ from tinydb.table import Document
 
 from kommunestyre import i18n
 from kommunestyre.clock import Clock, system_clock
-from kommunestyre.domain import integrity, rules
+from kommunestyre.domain import integrity, invoicing, rules
 from kommunestyre.domain.model import Directorate, Participant, Programme, Register
 from kommunestyre.errors import ConflictError, CorruptDatabase
 from kommunestyre.i18n import N_, _
@@ -43,7 +43,7 @@ ERASED_SUMMARY = N_("(entry about a person whose data was erased)")
 ERASED_WHERE = N_("(erased)")
 
 RecordKind = Literal["cohort", "directorate", "participant", "contact"]
-_TABLES = ("cohorts", "directorates", "participants", "contacts")
+_TABLES = ("cohorts", "directorates", "participants", "contacts", "invoices")
 _TABLE_OF: dict[str, str] = {
     "cohort": "cohorts",
     "directorate": "directorates",
@@ -107,6 +107,7 @@ def seed_tables(programme: Programme) -> Tables:
         "counters": {str(SETTINGS_ID): {"directorate": 1, "participant": 1, "seq": 1}},
         "history": {},
         "ledger": {},
+        "invoices": {},
     }
 
 
@@ -182,6 +183,7 @@ class Change:
                 participants=participants,
                 contacts=_records("contacts", self._raw["contacts"], codec.decode_contact),
                 **_counters(self._counters),
+                invoices=_records("invoices", self._raw["invoices"], codec.decode_invoice),
             )
         _check_whole(where, self.register)
         self._states = {"directorates": directorate_states, "participants": participant_states}
@@ -337,6 +339,8 @@ class Change:
             "participants", reg.participants, codec.encode_participant, codec.participant_state
         )
         self._sync("contacts", reg.contacts, codec.encode_contact)
+        invoicing.forget(reg, [*erased, *self._forget])  # erased means erased: invoices too
+        self._sync("invoices", reg.invoices, codec.encode_invoice)
         if erased or self._forget or self._forget_about or self._forget_texts:
             self._scrub_history([*erased, *self._forget])
         settings = codec.encode_settings(reg.programme)
@@ -447,6 +451,7 @@ def _decode_register(tables: Tables) -> Register:
         participants=_records("participants", tables["participants"], codec.decode_participant),
         contacts=_records("contacts", tables["contacts"], codec.decode_contact),
         **_counters(tables["counters"][str(SETTINGS_ID)]),
+        invoices=_records("invoices", tables.get("invoices", {}), codec.decode_invoice),
     )
 
 

@@ -528,7 +528,7 @@ class Flows:
                 self.registry.repository,
                 typed.kind,
                 typed.path,
-                Selection(cohort=typed.cohort),
+                Selection(cohort=typed.cohort, meeting=typed.meeting),
                 comma=typed.comma,
             )
             rows = len(listing.rows)

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
+from kommunestyre.domain.attendance import attended
 from kommunestyre.domain.capacity import (
     Delegation,
     delegation,
@@ -177,6 +178,13 @@ class CohortScreen(BaseScreen):
             id="cohort.decline",
             tooltip=N_("The selected directorate declines its seat offer (free)"),
         ),
+        Binding(
+            "k",
+            "check_in",
+            N_("Check-in"),
+            id="cohort.check_in",
+            tooltip=N_("Mark who came to the seminar or the follow-up day"),
+        ),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -239,6 +247,13 @@ class CohortScreen(BaseScreen):
             )
         )
         facts.append(_("billable {billable}").format(billable=count.billable))
+        came = attended(register, cohort.number)
+        if came.any_recorded:
+            facts.append(
+                _("present: seminar {seminar}, follow-up day {followup}").format(
+                    seminar=came.shown("seminar"), followup=came.shown("followup")
+                )
+            )
         self.query_one("#cohort-title", Static).update(
             Text(_("Hold {number}").format(number=cohort.number), "bold")
             + "".join(f" · {fact}" for fact in facts)
@@ -392,6 +407,11 @@ class CohortScreen(BaseScreen):
 
     def action_edit_settings(self) -> None:
         self.kapp.flows.edit_cohort(self.number)
+
+    def action_check_in(self) -> None:
+        from kommunestyre.tui.modals.checkin import CheckInModal
+
+        self.app.push_screen(CheckInModal(self.number))
 
     def action_edit_speakers(self) -> None:
         self.kapp.flows.edit_speakers(self.number)

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import Static
 
+from kommunestyre.domain.attendance import attended
 from kommunestyre.domain.capacity import delegations
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.i18n import N_, _
@@ -48,7 +49,8 @@ class OverviewScreen(BaseScreen):
         for row in rows:
             names = seated.get(row.cohort.number, [])
             panel = self.query_one(f"#cohort-{row.cohort.number}", CohortPanel)
-            panel.show(row, snapshot.now, names)
+            came = attended(register, row.cohort.number)
+            panel.show(row, snapshot.now, names, came)
         total = headcount.totals(rows)
         self.query_one("#totals", Static).update(
             _(

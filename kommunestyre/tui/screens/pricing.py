@@ -17,8 +17,11 @@ from rich.console import JustifyMethod
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from kommunestyre.domain.invoicing import InvoiceStatus
+from kommunestyre.domain.model import Register
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.domain.pricing import (
     Bill,
@@ -27,8 +30,10 @@ from kommunestyre.domain.pricing import (
     programme_bill,
     unit_price,
 )
+from kommunestyre.errors import KommunestyreError
 from kommunestyre.formats import money, percent
 from kommunestyre.i18n import N_, _
+from kommunestyre.services import invoicing
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.terminal import printable
 from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
@@ -56,6 +61,8 @@ MUNICIPALITY_COLUMNS = [
     PriceColumn("ean", N_("EAN")),
     PriceColumn("reference", N_("Reference")),
     *AMOUNTS,
+    PriceColumn("invoices", N_("Invoices")),
+    PriceColumn("status", N_("Status")),
 ]
 
 #: What gives way, in order, when a table is wider than the screen: ("shrink", key, the
@@ -65,10 +72,12 @@ COHORT_STEPS: list[Step] = [("drop", "vat", 0), ("drop", "late", 0)]
 MUNICIPALITY_STEPS: list[Step] = [
     ("shrink", "reference", 10),
     ("shrink", "municipality", 12),
+    ("shrink", "invoices", 8),
     ("drop", "ean", 0),
     ("drop", "reference", 0),
     ("drop", "vat", 0),
     ("drop", "late", 0),
+    ("drop", "invoices", 0),
     ("shrink", "municipality", 6),
 ]
 
@@ -136,9 +145,45 @@ class _Row:
     bold: bool = False
 
 
+_ORDER = (InvoiceStatus.CREATED, InvoiceStatus.SENT, InvoiceStatus.PAID)
+
+
+def _invoice_cells(register: Register, code: int, cohort: int) -> dict[str, str]:
+    """The numbers of a municipality's documents in a cohort, and the least advanced status."""
+    found = sorted(
+        (d for d in register.invoices.values()
+         if d.municipality_code == code and d.cohort == cohort),
+        key=lambda d: d.number,
+    )  # fmt: skip
+    if not found:
+        return {"invoices": "—", "status": "—"}
+    least = min((d.status for d in found), key=_ORDER.index)
+    return {"invoices": ", ".join(str(d.number) for d in found), "status": least.label}
+
+
 class PricingScreen(BaseScreen):
     LIST_KIND = "invoices"
-    BINDINGS = [LIST_BINDING]
+    BINDINGS = [
+        LIST_BINDING,
+        Binding(
+            "i",
+            "run_invoices",
+            N_("Invoice run"),
+            tooltip=N_("Invoice the cohort of the row under the cursor (credit notes for changes)"),
+        ),
+        Binding(
+            "s",
+            "mark('sent')",
+            N_("Mark sent"),
+            tooltip=N_("Record the row's invoices as sent"),
+        ),
+        Binding(
+            "p",
+            "mark('paid')",
+            N_("Mark paid"),
+            tooltip=N_("Record the row's invoices as paid"),
+        ),
+    ]
     MODE = "pricing"
     PURPOSE = N_(
         "The invoice basis: taken seats plus cancellations made after the deadline, at the "
@@ -151,6 +196,7 @@ class PricingScreen(BaseScreen):
         self._cohort_rows: list[_Row] = []
         self._municipality_rows: list[_Row] = []
         self._drawn_width = 0
+        self._row_keys: dict[str, tuple[int, int]] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Plain(id="price-line", classes="screen-title")
@@ -194,10 +240,18 @@ class PricingScreen(BaseScreen):
                     "ean": line.directorate.invoice.ean or "—",
                     "reference": line.directorate.invoice.reference or "—",
                     **_amounts(line.bill),
+                    **_invoice_cells(register, line.directorate.municipality_code, line.cohort),
                 },
             )
             for line in invoice_lines(register)
         ]
+        self._row_keys = {
+            f"{line.directorate.id}:{line.cohort}": (
+                line.directorate.municipality_code,
+                line.cohort,
+            )
+            for line in invoice_lines(register)
+        }
         self._draw()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -218,12 +272,17 @@ class PricingScreen(BaseScreen):
                 COHORT_STEPS,
             ),
         )
+        # The invoice columns once there are invoices (before the first run they say nothing).
+        invoiced = self.shown is not None and bool(self.shown.register.invoices)
+        columns = [
+            c for c in MUNICIPALITY_COLUMNS if invoiced or c.key not in ("invoices", "status")
+        ]
         self._fill(
             self.query_one("#municipality-prices", DataTable),
-            MUNICIPALITY_COLUMNS,
+            columns,
             self._municipality_rows,
             fit_columns(
-                {c.key: _(c.label) for c in MUNICIPALITY_COLUMNS},
+                {c.key: _(c.label) for c in columns},
                 [r.cells for r in self._municipality_rows],
                 width - SCROLLBAR,
                 MUNICIPALITY_STEPS,
@@ -261,3 +320,46 @@ class PricingScreen(BaseScreen):
             )
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+
+    # -- the invoice run -----------------------------------------------------------------------
+
+    def _cursor_row(self) -> tuple[int, int] | None:
+        """(municipality code, cohort) of the municipality row under the cursor."""
+        table = self.query_one("#municipality-prices", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._row_keys.get(str(key))
+
+    def action_run_invoices(self) -> None:
+        row = self._cursor_row()
+        cohort = row[1] if row is not None else self.kapp.current_cohort
+        try:
+            result = invoicing.run(self.kapp.registry, cohort)
+        except KommunestyreError as error:
+            self.app.notify(str(error), title=_(error.title), severity="error", timeout=10)
+            return
+        self.app.notify("\n".join(result.lines()), title=_("Hold {number}").format(number=cohort))
+        self.kapp.reload()
+
+    def action_mark(self, status: str) -> None:
+        row = self._cursor_row()
+        if row is None:
+            return
+        target = InvoiceStatus(status)
+        register = self.kapp.snapshot.register
+        numbers = [
+            d.number
+            for d in sorted(register.invoices.values(), key=lambda d: d.number)
+            if (d.municipality_code, d.cohort) == row
+            and _ORDER.index(d.status) < _ORDER.index(target)
+        ]
+        if not numbers:
+            self.app.notify(_("No invoice on this row to mark."), severity="warning")
+            return
+        try:
+            for number in numbers:
+                invoicing.mark(self.kapp.registry, number, target)
+        except KommunestyreError as error:
+            self.app.notify(str(error), title=_(error.title), severity="error")
+        self.kapp.reload()

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from kommunestyre.domain.attendance import Attended
 from kommunestyre.domain.capacity import Headcount
 from kommunestyre.formats import short_date, short_range
 from kommunestyre.i18n import _, ngettext, pgettext
@@ -28,6 +29,12 @@ def queue_text(free: int, offered: int, waiting_directorates: int, waiting_peopl
         )
     )
     return " · ".join(parts)
+
+
+def attendance_text(came: Attended) -> str:
+    """``✓ 30/32``: present of expected at the latest meeting recorded (the follow-up day once
+    its check-in has begun, else the seminar); short, to fit the panel's title at 80 columns."""
+    return "✓ " + came.shown("followup" if came.recorded("followup") else "seminar")
 
 
 class CohortPanel(Vertical, can_focus=True):
@@ -51,10 +58,19 @@ class CohortPanel(Vertical, can_focus=True):
         yield Plain(classes="warnings")
         yield Plain(classes="names")
 
-    def show(self, row: Headcount, now: datetime, municipalities: list[str]) -> None:
+    def show(
+        self,
+        row: Headcount,
+        now: datetime,
+        municipalities: list[str],
+        came: Attended | None = None,
+    ) -> None:
+        """``came``: the check-in's counts; shown in the title once anything is recorded."""
         cohort, count = row.cohort, row.count
         hold = _("Hold {number}").format(number=cohort.number)
         self.border_title = f"{hold} · {row.status.label}"
+        if came is not None and came.any_recorded:
+            self.border_title += " · " + attendance_text(came)
         self.set_class(row.at_risk or row.over_cap, "-warning")
         self.set_class(row.status.value == "full", "-full")
         days = (cohort.registration_deadline - now.date()).days
