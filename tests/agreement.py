@@ -8,11 +8,18 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from decimal import Decimal
 
 from kommunestyre.domain.capacity import count_cohorts
 from kommunestyre.domain.model import Register, Status
 from kommunestyre.domain.municipalities import by_code
-from kommunestyre.domain.pricing import cohort_bill, invoice_lines, programme_bill, unit_price
+from kommunestyre.domain.pricing import (
+    Amount,
+    cohort_bill,
+    invoice_lines,
+    programme_bill,
+    unit_price,
+)
 from kommunestyre.letters.catalogue import LETTERS, Filters
 from kommunestyre.lists.listings import Selection, invoices
 from kommunestyre.services import headcount
@@ -114,3 +121,33 @@ def check_agreement(register: Register, now: datetime) -> None:
             context["totals"]["participants"],
         )
     assert seen == {k: (t["admitted"][k], t["late"][k], t["billable"][k]) for k in +t["admitted"]}
+
+
+def invoiced(register: Register, cohort: int) -> dict[Key, Amount]:
+    """Invoices − credit notes per municipality in a cohort, summed here from the documents'
+    lines (a credit note's lines count negative); municipalities that net to nothing left out."""
+    net: dict[Key, tuple[Decimal, Decimal]] = {}
+    for document in register.invoices.values():
+        if document.cohort != cohort:
+            continue
+        sign = -1 if document.kind.value == "credit_note" else 1
+        key = (by_code(document.municipality_code).name, cohort)
+        excl, vat = net.get(key, (Decimal(0), Decimal(0)))
+        for line in document.lines:
+            excl += sign * line.unit_excl_vat
+            vat += sign * line.unit_excl_vat * line.vat_rate
+        net[key] = (excl, vat)
+    return {key: Amount(excl, vat) for key, (excl, vat) in net.items() if excl or vat}
+
+
+def billable_amounts(register: Register, cohort: int) -> dict[Key, Amount]:
+    """What each municipality owes in a cohort now: its billable seats (counted from the
+    participants) at the unit price; the pricing's invoice lines must say the same."""
+    price = unit_price(register.programme)
+    owed = {key: price * n for key, n in (+truth(register)["billable"]).items() if key[1] == cohort}
+    lines = {
+        (by_code(line.directorate.municipality_code).name, line.cohort): line.bill.amount
+        for line in invoice_lines(register, cohort)
+    }
+    assert lines == owed, cohort
+    return owed

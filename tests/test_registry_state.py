@@ -28,9 +28,10 @@ from kommunestyre.clock import local
 from kommunestyre.domain.capacity import count_cohorts, fits, waiting_list
 from kommunestyre.domain.model import InvoiceDetails, ParticipantDetails, Register, Status
 from kommunestyre.errors import KommunestyreError
+from kommunestyre.services import invoicing
 from kommunestyre.services.registry import CohortSettings, Registry
 from kommunestyre.services.setup import init_database
-from tests.agreement import check_agreement
+from tests.agreement import billable_amounts, check_agreement, invoiced
 
 TOWNS = ["Aarhus", "Odense", "Vejle", "Kolding", "Randers", "Viborg", "Horsens", "Silkeborg"]
 FIELDS = ["kommunaldirektor", "born_kultur", "social_sundhed", "teknik_miljo", "andet"]
@@ -75,6 +76,8 @@ class Season(RuleBasedStateMachine):
         self.registry = Registry(init_database(self.folder / "season.json", clock=self.clock))
         self.serial = 0
         self.previous: dict[int, tuple[int, int]] = {}
+        #: per cohort, what the pricing said at its last invoice run (what must be invoiced)
+        self.at_last_run: dict[int, dict] = {}
 
     def teardown(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -92,8 +95,8 @@ class Season(RuleBasedStateMachine):
             name=f"Person {n}", title="Direktør", field=field, email=f"p{n}@season.example"
         )
 
-    def attempt(self, change) -> None:  # type: ignore[no-untyped-def]
-        """Run a change; a refusal must leave the file exactly as it was."""
+    def attempt(self, change) -> bool:  # type: ignore[no-untyped-def]
+        """Run a change (True if done); a refusal must leave the file exactly as it was."""
         path = self.registry.database.path
         before = path.read_bytes()
         try:
@@ -101,11 +104,12 @@ class Season(RuleBasedStateMachine):
         except KommunestyreError as error:
             event(f"refused: {type(error).__name__}")
             assert path.read_bytes() == before, "a refused change wrote to the database"
-        else:
-            message = getattr(result, "message", "")
-            event("done" + (" with an offer" if "offered a seat" in str(result) else ""))
-            if "reinstated" in message:
-                event("reinstated")
+            return False
+        message = getattr(result, "message", "")
+        event("done" + (" with an offer" if "offered a seat" in str(result) else ""))
+        if "reinstated" in message:
+            event("reinstated")
+        return True
 
     def pick(self, data: st.DataObject, items: list, label: str):  # type: ignore[no-untyped-def]
         return data.draw(st.sampled_from(items), label=label) if items else None
@@ -132,7 +136,7 @@ class Season(RuleBasedStateMachine):
         members = [self.person(fields[i]) for i in range(size)]
         self.attempt(
             lambda: self.registry.register_directorate(
-                town, cohort, members, InvoiceDetails(ean="5798009813640")
+                town, cohort, members, InvoiceDetails(ean="5798009813640", reference="PO-1")
             )
         )
 
@@ -161,7 +165,7 @@ class Season(RuleBasedStateMachine):
                 town = data.draw(st.sampled_from(TOWNS), label="town")
                 cohort = data.draw(st.sampled_from(COHORTS), label="cohort")
             p = self.person("andet")
-            rows.append([town, str(cohort), p.name, p.email, diet])
+            rows.append([town, str(cohort), p.name, p.email, diet, "5798009813640", "PO-1"])
         active = [p for p in register.participants.values() if p.status.is_active]
         for _ in range(updates):
             if not active:
@@ -169,13 +173,13 @@ class Season(RuleBasedStateMachine):
             p = data.draw(st.sampled_from(active), label="corrected")
             d = register.directorates[p.directorate_id]
             town = next(t for t in TOWNS if self._code(t) == d.municipality_code)
-            rows.append([town, str(d.cohort), p.name, p.details.email, diet])
+            rows.append([town, str(d.cohort), p.name, p.details.email, diet, "", ""])
         if not rows:
             return
         path = self.folder / f"sheet-{self.serial}.csv"
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(["Kommune", "Hold", "Navn", "E-mail", "Kost"])
+        writer.writerow(["Kommune", "Hold", "Navn", "E-mail", "Kost", "EAN", "Reference"])
         writer.writerows(rows)
         path.write_text(buffer.getvalue(), "utf-8")
         fields_before = {p.id: p.details.field for p in register.participants.values()}
@@ -267,6 +271,17 @@ class Season(RuleBasedStateMachine):
         settings_ = CohortSettings(c.seminar, c.followup, deadline, 1, places, cap, tuple(c.themes))
         self.attempt(lambda: self.registry.update_cohort(cohort, c.rev, settings_))
 
+    @rule(cohort=st.sampled_from(COHORTS))
+    def invoice_run(self, cohort: int) -> None:
+        """Invoices, credit notes and supplementary invoices for what changed since the last
+        run; refused (changing nothing) while a municipality lacks its invoice details."""
+        if self.attempt(lambda: invoicing.run(self.registry, cohort)):
+            register = self.register
+            self.at_last_run[cohort] = billable_amounts(register, cohort)
+            event("invoiced" if register.invoices else "invoice run with nothing to invoice")
+            if any(d.kind.value == "credit_note" for d in register.invoices.values()):
+                event("a credit note")
+
     @rule(days=st.integers(0, 12), hours=st.integers(0, 23))
     def time_passes(self, days: int, hours: int) -> None:
         self.clock.now += timedelta(days=days, hours=hours)
@@ -278,6 +293,9 @@ class Season(RuleBasedStateMachine):
         snapshot = self.registry.snapshot()
         register, now = snapshot.register, snapshot.now
         check_agreement(register, now)
+        # invoices − credit notes = what the pricing said at each cohort's last run
+        for number in COHORTS:
+            assert invoiced(register, number) == self.at_last_run.get(number, {}), number
 
         emails: set[str] = set()
         towns: set[int] = set()

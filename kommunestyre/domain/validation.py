@@ -216,6 +216,11 @@ def ean_check_digit(first_twelve: str) -> int:
     return (10 - total % 10) % 10
 
 
+#: A number as Excel shows it in scientific notation (5,798E+12, 5.798E+12, 5,798E12): what a
+#: 13-digit EAN becomes when a CSV is opened in Excel and saved again. Its digits are lost.
+_EXCEL_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+")
+
+
 def validate_ean(value: str, field: str = "ean", *, required: bool = False) -> str:
     """An EAN/GLN location number: 13 digits with a valid check digit."""
     text = (value or "").strip().replace(" ", "")
@@ -223,6 +228,14 @@ def validate_ean(value: str, field: str = "ean", *, required: bool = False) -> s
         if required:
             raise ValidationError(field, _("an EAN number is required for the invoice"))
         return ""
+    if _EXCEL_NUMBER.fullmatch(text):
+        raise ValidationError(
+            field,
+            _(
+                "the EAN was turned into a number by Excel ({value}); type it as text, "
+                "or use the .xlsx"
+            ).format(value=value.strip()),
+        )
     if not (text.isascii() and text.isdigit()) or len(text) != 13:
         raise ValidationError(
             field, _("{value} is not an EAN number (13 digits)").format(value=quoted(value.strip()))

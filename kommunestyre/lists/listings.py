@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from kommunestyre.domain.invoicing import Invoice, InvoiceKind, InvoiceStatus
 from kommunestyre.domain.model import (
     MunicipalityContact,
     Participant,
@@ -43,6 +44,9 @@ class Listing:
     group_by: int | None = None
     totals: tuple[Cell, ...] | None = None
     money: frozenset[int] = field(default_factory=frozenset)
+    #: Further tables, each a sheet of its own after this list's in an XLSX (other formats
+    #: leave them out): finance's invoices and invoice lines.
+    sheets: tuple[Listing, ...] = ()
 
     def groups(self) -> list[tuple[str, list[tuple[Cell, ...]]]]:
         if self.group_by is None:
@@ -179,7 +183,7 @@ def invoices(register: Register, selection: Selection) -> Listing:
                 round_ore(bill.amount.incl_vat),
             )
         )
-    headers = (
+    headers: tuple[str, ...] = (
         "Kommune", "Hold", "EAN", "CVR", "Reference", "Kontakt", "Kontakt e-mail", "Deltagere",
         "Sene afbud", "Ekskl. moms", "Moms", "I alt inkl. moms",  # not translated: Danish document
     )  # fmt: skip
@@ -188,9 +192,123 @@ def invoices(register: Register, selection: Selection) -> Listing:
         round_ore(total.amount.excl_vat), round_ore(total.amount.vat),
         round_ore(total.amount.incl_vat),
     )  # fmt: skip
+    documents = _documents(register, selection)
+    sheets: tuple[Listing, ...] = ()
+    if documents:
+        issued: dict[tuple[str, int], list[Invoice]] = {}
+        for document in documents:
+            key = (document.municipality, document.cohort)
+            issued.setdefault(key, []).append(document)
+        headers += _ISSUED_HEADERS
+        totals += ("",) * len(_ISSUED_HEADERS)
+        rows = [row + _issued(issued.get((str(row[0]), int(row[1])), [])) for row in rows]
+        sheets = (_invoice_sheet(documents), _line_sheet(documents))
     return Listing(
-        "invoices", "Fakturagrundlag", headers, rows, totals=totals, money=frozenset({9, 10, 11})
+        "invoices",
+        "Fakturagrundlag",
+        headers,
+        rows,
+        totals=totals,
+        money=frozenset({9, 10, 11}),
+        sheets=sheets,
     )
+
+
+#: What the invoice run issued for a line of the basis (once there are invoices).
+_ISSUED_HEADERS = ("Fakturanr.", "Fakturadato", "Forfaldsdato", "Fakturastatus")
+
+#: The invoices' kinds and statuses in the lists' words (a Danish document).
+_KIND_DA = {InvoiceKind.INVOICE: "faktura", InvoiceKind.CREDIT_NOTE: "kreditnota"}
+_STATUS_DA = {
+    InvoiceStatus.CREATED: "oprettet",
+    InvoiceStatus.SENT: "sendt",
+    InvoiceStatus.PAID: "betalt",
+}  # not translated: Danish document
+
+
+def _documents(register: Register, selection: Selection) -> list[Invoice]:
+    return sorted(
+        (
+            d
+            for d in register.invoices.values()
+            if selection.cohort is None or d.cohort == selection.cohort
+        ),
+        key=lambda d: d.number,
+    )
+
+
+def _issued(documents: list[Invoice]) -> tuple[Cell, ...]:
+    """The numbers, dates and statuses of a line's documents ("2030004 (kreditnota)")."""
+
+    def number(d: Invoice) -> str:
+        if d.kind is InvoiceKind.CREDIT_NOTE:
+            return f"{d.number} ({_KIND_DA[d.kind]})"
+        return str(d.number)
+
+    return (
+        ", ".join(number(d) for d in documents),
+        ", ".join(d.date.isoformat() for d in documents),
+        ", ".join(d.due.isoformat() for d in documents),
+        ", ".join(_STATUS_DA[d.status] for d in documents),
+    )
+
+
+def _invoice_sheet(documents: list[Invoice]) -> Listing:
+    """One row per invoice or credit note, as a finance system imports them: the EAN as text,
+    amounts as numbers (negative on a credit note), dates as ISO text."""
+    rows: list[tuple[Cell, ...]] = [
+        (
+            d.number,
+            _KIND_DA[d.kind],
+            d.municipality,
+            d.municipality_code,
+            d.cohort,
+            d.date.isoformat(),
+            d.due.isoformat(),
+            _STATUS_DA[d.status],
+            d.details.ean,
+            d.details.cvr,
+            d.details.reference,
+            d.details.contact_name,
+            d.details.contact_email,
+            len(d.lines),
+            round_ore(d.excl_vat),
+            round_ore(d.vat),
+            round_ore(d.total),
+        )
+        for d in documents
+    ]
+    headers = (
+        "Fakturanr.", "Type", "Kommune", "Kommunekode", "Hold", "Fakturadato", "Forfaldsdato",
+        "Status", "EAN", "CVR", "Reference", "Kontakt", "Kontakt e-mail", "Linjer",
+        "Ekskl. moms", "Moms", "I alt inkl. moms",  # not translated: Danish document
+    )  # fmt: skip
+    return Listing("invoices", "Fakturaer", headers, rows, money=frozenset({14, 15, 16}))
+
+
+def _line_sheet(documents: list[Invoice]) -> Listing:
+    """One row per line of every document (signed as the document), by number and line."""
+    rows: list[tuple[Cell, ...]] = []
+    for d in documents:
+        for index, line in enumerate(d.lines, start=1):
+            rate = line.vat_rate * 100
+            rows.append(
+                (
+                    d.number,
+                    _KIND_DA[d.kind],
+                    index,
+                    line.text,
+                    int(rate) if rate == rate.to_integral_value() else str(rate),
+                    round_ore(d.sign * line.unit_excl_vat),
+                    round_ore(d.sign * line.vat),
+                    round_ore(d.sign * (line.unit_excl_vat + line.vat)),
+                )
+            )
+    headers = (
+        "Fakturanr.", "Type", "Linje", "Tekst", "Moms %", "Ekskl. moms", "Moms",
+        "I alt inkl. moms",  # not translated: Danish document
+    )  # fmt: skip
+    return Listing("invoices", "Fakturalinjer", headers, rows, money=frozenset({5, 6, 7}))
 
 
 #: Where a municipality stands, in the contacts list's words (a Danish document).

@@ -54,12 +54,22 @@ def _sheet_title(text: str, taken: set[str]) -> str:
 
 def to_xlsx(listing: Listing) -> bytes:
     from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    taken: set[str] = set()
+    for table in (listing, *listing.sheets):
+        _xlsx_sheets(book, table, taken)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_sheets(book, listing: Listing, taken: set[str]) -> None:
+    """The listing's sheets (one per group) added to the write-only workbook."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    book = Workbook(write_only=True)
     bold = Font(bold=True)
-    taken: set[str] = set()
     groups = listing.groups() or [(listing.title, [])]
     for title, rows in groups:
         sheet = book.create_sheet(_sheet_title(title, taken))
@@ -82,9 +92,6 @@ def to_xlsx(listing: Listing) -> bytes:
             for cell in total:
                 cell.font = bold
             sheet.append(total)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _column_letter(index: int) -> str:
