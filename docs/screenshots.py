@@ -42,6 +42,22 @@ async def main() -> None:
             await app.workers.wait_for_complete()
             await pilot.pause()
             app.save_screenshot(str(HERE / "letters.svg"))
+            # The invoice run for hold 1, one invoice marked paid: the Pricing screen.
+            from kommunestyre.domain.invoicing import InvoiceStatus
+            from kommunestyre.services import invoicing
+
+            result = invoicing.run(app.registry, 1)
+            invoicing.mark(app.registry, result.documents[0].number, InvoiceStatus.PAID)
+            app.reload()
+            await pilot.press("5")
+            await pilot.pause()
+            app.save_screenshot(str(HERE / "pricing.svg"))
+            # Check-in at the seminar of hold 1: a few present.
+            await pilot.press("3", "k")
+            await pilot.pause()
+            await pilot.press("enter", "down", "enter", "down", "down", "enter")
+            await pilot.pause()
+            app.save_screenshot(str(HERE / "checkin.svg"))
 
 
 if __name__ == "__main__":
