@@ -49,6 +49,22 @@ def problems(register: Register, limit: int = 5) -> list[str]:
             _("directorate {id}: invoice.{key} is not a text").format(id=d.id, key=bad[0])
         ):
             return found
+    for number, invoice in register.invoices.items():
+        where = _("invoices {number}").format(number=number)
+        if invoice.number != number and wrong(
+            _("{where}: it says it is number {other}").format(where=where, other=invoice.number)
+        ):
+            return found
+        if invoice.cohort not in cohorts and wrong(
+            _("{where}: there is no hold {number}").format(where=where, number=invoice.cohort)
+        ):
+            return found
+        if invoice.municipality_code not in codes and wrong(
+            _("{where}: {code} is not a municipality code").format(
+                where=where, code=repr(invoice.municipality_code)
+            )
+        ):
+            return found
     for p in register.participants.values():
         details = p.details
         bad = [k for k in _TEXT_DETAILS if not isinstance(getattr(details, k), str)]

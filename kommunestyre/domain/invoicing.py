@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -248,10 +249,13 @@ def mark(register: Register, number: int, status: InvoiceStatus) -> Invoice:
     return document
 
 
-def forget(register: Register, participant_ids: list[int]) -> None:
-    """Erasure: the people's names leave the invoices (the amounts stay, as the books need)."""
+def forget(register: Register, participant_ids: list[int], texts: Iterable[str] = ()) -> None:
+    """Erasure: the people's names leave the invoices' lines, and an invoice contact whose name
+    or address is among ``texts`` (erased names and addresses, in any case) leaves the
+    invoices that name it. The amounts stay, as the books need."""
     erased = set(participant_ids)
-    if not erased:
+    forgotten = {" ".join(t.split()).casefold() for t in texts if t.strip()}
+    if not erased and not forgotten:
         return
     for document in register.invoices.values():
         if any(line.participant_id in erased for line in document.lines):
@@ -261,6 +265,13 @@ def forget(register: Register, participant_ids: list[int]) -> None:
                 else line
                 for line in document.lines
             )
+        details = document.details
+        named = {
+            " ".join(details.contact_name.split()).casefold(),
+            details.contact_email.casefold(),
+        }
+        if forgotten & named:
+            document.details = details._replace(contact_name="", contact_email="")
 
 
 #: What an erased person's invoice line says instead of their name.

@@ -354,29 +354,53 @@ def encode_invoice(invoice: Invoice) -> Doc:
     }
 
 
+def _whole(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a whole number")  # not translated: named by caller
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a text")  # not translated: named by caller
+    return value
+
+
+def _amount(value: Any) -> Decimal:
+    """An amount or a rate as written: a finite decimal text, within what a programme's
+    invoices can hold (no NaN, no 1e40)."""
+    amount = Decimal(_text(value))
+    exponent = amount.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent < -4 or abs(amount) >= 10**9:  # NaN, inf
+        raise ValueError(f"{value!r} is not an amount")  # not translated: named by caller
+    return amount
+
+
 def decode_invoice(doc: Doc) -> Invoice:
+    """An issued invoice or credit note. Money documents are read strictly: a hand edit that
+    makes one unreadable is refused (naming it), never guessed at."""
     return Invoice(
-        number=doc["number"],
+        number=_whole(doc["number"]),
         kind=InvoiceKind(doc["kind"]),
-        municipality_code=doc["municipality_code"],
-        cohort=doc["cohort"],
+        municipality_code=_whole(doc["municipality_code"]),
+        cohort=_whole(doc["cohort"]),
         date=date.fromisoformat(doc["date"]),
         due=date.fromisoformat(doc["due"]),
         details=InvoiceDetails(
-            doc["ean"], doc["cvr"], doc["reference"], doc["contact_name"], doc["contact_email"]
+            *(_text(doc[k]) for k in ("ean", "cvr", "reference", "contact_name", "contact_email"))
         ),
         lines=tuple(
             DocumentLine(
-                line["participant_id"],
-                line["text"],
-                Decimal(line["unit_excl_vat"]),
-                Decimal(line["vat_rate"]),
+                _whole(line["participant_id"]),
+                _text(line["text"]),
+                _amount(line["unit_excl_vat"]),
+                _amount(line["vat_rate"]),
             )
             for line in doc["lines"]
         ),
         created_at=datetime.fromisoformat(doc["created_at"]),
         status=InvoiceStatus(doc["status"]),
-        rev=doc.get("rev", 0),
+        rev=_whole(doc.get("rev", 0)),
     )
 
 

@@ -14,6 +14,7 @@ nothing.
 
 from __future__ import annotations
 
+import decimal
 import getpass
 import re
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
@@ -339,7 +340,8 @@ class Change:
             "participants", reg.participants, codec.encode_participant, codec.participant_state
         )
         self._sync("contacts", reg.contacts, codec.encode_contact)
-        invoicing.forget(reg, [*erased, *self._forget])  # erased means erased: invoices too
+        # erased means erased: invoices too (lines, and an invoice contact who was erased)
+        invoicing.forget(reg, [*erased, *self._forget], self._forget_texts)
         self._sync("invoices", reg.invoices, codec.encode_invoice)
         if erased or self._forget or self._forget_about or self._forget_texts:
             self._scrub_history([*erased, *self._forget])
@@ -404,7 +406,14 @@ class _Unreadable(Exception):
         self.where, self.error = where, error
 
 
-_DECODE_ERRORS = (KeyError, ValueError, TypeError, AttributeError, IndexError)
+_DECODE_ERRORS = (
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    decimal.InvalidOperation,  # an amount that is not a number (it is an ArithmeticError)
+)
 
 
 def _records(table: str, docs: Any, decode: Callable[[Any], T]) -> dict[int, T]:

@@ -31,3 +31,30 @@ async def test_invoice_run_and_paid_status_on_the_pricing_screen(
         await pilot.press("i")  # twice: nothing new
         await pilot.pause()
         assert len(stored(demo_db).invoices) == len(register.invoices)
+
+
+async def test_a_municipality_credited_in_full_keeps_its_row(
+    make_app: AppFactory, demo_db: Path
+) -> None:
+    from kommunestyre.clock import frozen_clock
+    from kommunestyre.services import invoicing
+    from kommunestyre.services.registry import Registry
+    from kommunestyre.store.database import Database
+    from kommunestyre.store.repository import Repository
+    from tests.conftest import EARLY
+
+    registry = Registry(Repository(Database(demo_db), clock=frozen_clock(EARLY)))
+    invoicing.run(registry, 3)
+    register = registry.snapshot().register
+    gentofte = next(d for d in register.directorates.values() if d.municipality_code == 157)
+    registry.cancel_directorate(gentofte.id, gentofte.rev)  # free: before the deadline
+    credit = invoicing.run(registry, 3).documents
+    assert [d.municipality for d in credit] == ["Gentofte"]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        numbers = sorted(
+            str(d.number) for d in stored(demo_db).invoices.values() if d.municipality_code == 157
+        )
+        line_with(screen_lines(app), "Gentofte", numbers[0])

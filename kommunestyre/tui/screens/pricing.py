@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import JustifyMethod
@@ -24,6 +25,7 @@ from kommunestyre.domain.invoicing import InvoiceStatus
 from kommunestyre.domain.model import Register
 from kommunestyre.domain.municipalities import by_code
 from kommunestyre.domain.pricing import (
+    Amount,
     Bill,
     cohort_bill,
     invoice_lines,
@@ -252,6 +254,34 @@ class PricingScreen(BaseScreen):
             )
             for line in invoice_lines(register)
         }
+        # A municipality that owes nothing now but was invoiced (and credited) keeps its row:
+        # its documents' status is shown and marked here too.
+        billed = set(self._row_keys.values())
+        nothing = Bill(0, 0, Amount(Decimal(0), Decimal(0)))
+        for code, cohort in sorted(
+            {(d.municipality_code, d.cohort) for d in register.invoices.values()} - billed,
+            key=lambda pair: (pair[1], by_code(pair[0]).name),
+        ):
+            latest = max(
+                (d for d in register.invoices.values()
+                 if (d.municipality_code, d.cohort) == (code, cohort)),
+                key=lambda d: d.number,
+            )  # fmt: skip
+            key = f"invoiced:{code}:{cohort}"
+            self._municipality_rows.append(
+                _Row(
+                    key,
+                    {
+                        "municipality": by_code(code).name,
+                        "cohort": str(cohort),
+                        "ean": latest.details.ean or "—",
+                        "reference": latest.details.reference or "—",
+                        **_amounts(nothing),
+                        **_invoice_cells(register, code, cohort),
+                    },
+                )
+            )
+            self._row_keys[key] = (code, cohort)
         self._draw()
 
     def on_resize(self, event: events.Resize) -> None:
