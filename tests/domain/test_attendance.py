@@ -106,3 +106,32 @@ def test_a_hostile_attendance_value_is_damage(demo_db: Path) -> None:
     demo_db.write_text(json.dumps(doc), "utf-8")
     with pytest.raises(CorruptDatabase, match="not true, false or null"):
         load(demo_db)
+
+
+def test_the_followup_letter_carries_the_evaluation_link(demo_db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from kommunestyre.clock import frozen_clock
+    from kommunestyre.definition import load_programme
+    from kommunestyre.errors import KommunestyreError
+    from kommunestyre.resources import cohorts_dir
+    from kommunestyre.services.letters import LetterService
+
+    link = "https://evaluering.example/ks2030?hold=1"
+    doc = json.loads(demo_db.read_text("utf-8"))
+    for settings in doc["programme"].values():
+        settings["evaluation_url"] = link
+    demo_db.write_text(json.dumps(doc), "utf-8")
+    letters = LetterService(Repository(Database(demo_db), clock=frozen_clock(BETWEEN)))
+    batch = letters.prepare("followup")
+    assert batch.letters and all(link in x.text and link in x.html for x in batch.letters)
+
+    folder = tmp_path / "cohorts"  # the programme definition checks the link
+    shutil.copytree(cohorts_dir(), folder)
+    toml = folder / "programme.toml"
+    original = toml.read_text("utf-8")
+    toml.write_text(f'evaluation_url = "{link}"\n' + original, "utf-8")
+    assert load_programme(folder).evaluation_url == link
+    toml.write_text('evaluation_url = "javascript:alert(1)"\n' + original, "utf-8")
+    with pytest.raises(KommunestyreError, match="evaluation_url"):
+        load_programme(folder)
