@@ -20,6 +20,9 @@ async def test_invoice_run_and_paid_status_on_the_pricing_screen(
         await pilot.pause()
         await pilot.press("i")  # the cursor is on the first row: a municipality of hold 1
         await pilot.pause()
+        assert not stored(demo_db).invoices  # first it says what it would issue, and asks
+        await pilot.press("y")
+        await pilot.pause()
         register = stored(demo_db)
         assert register.invoices and {d.cohort for d in register.invoices.values()} == {1}
         first = min(register.invoices.values(), key=lambda d: d.number)

@@ -38,6 +38,7 @@ from kommunestyre.i18n import N_, _
 from kommunestyre.services import invoicing
 from kommunestyre.services.registry import Snapshot
 from kommunestyre.terminal import printable
+from kommunestyre.tui.modals.confirm import ConfirmModal
 from kommunestyre.tui.screens.base import LIST_BINDING, BaseScreen
 from kommunestyre.tui.widgets.plain import Plain, PlainTable
 
@@ -362,15 +363,47 @@ class PricingScreen(BaseScreen):
         return self._row_keys.get(str(key))
 
     def action_run_invoices(self) -> None:
+        """Show what the run would issue, and issue it only when the coordinator says yes:
+        an issued invoice gets its number and never changes."""
         row = self._cursor_row()
         cohort = row[1] if row is not None else self.kapp.current_cohort
+        title = _("Hold {number}").format(number=cohort)
         try:
-            result = invoicing.run(self.kapp.registry, cohort)
+            plan = invoicing.run(self.kapp.registry, cohort, dry_run=True)
         except KommunestyreError as error:
             self.app.notify(str(error), title=_(error.title), severity="error", timeout=10)
             return
-        self.app.notify("\n".join(result.lines()), title=_("Hold {number}").format(number=cohort))
-        self.kapp.reload()
+        if not plan.documents:
+            self.app.notify("\n".join(plan.lines()), title=title)
+            return
+        lines = plan.lines()
+        shown = lines[:10] + (
+            [_("… and {n} more").format(n=len(lines) - 10)] if len(lines) > 10 else []
+        )
+        text = "\n".join(
+            [
+                *shown,
+                "",
+                _(
+                    "Issued invoices get their numbers and are never changed: a later change "
+                    "is settled by a credit note or a supplementary invoice."
+                ),
+            ]
+        )
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                result = invoicing.run(self.kapp.registry, cohort)
+            except KommunestyreError as error:
+                self.app.notify(str(error), title=_(error.title), severity="error", timeout=10)
+                return
+            self.app.notify("\n".join(result.lines()), title=title)
+            self.kapp.reload()
+
+        heading = _("Issue the invoices of hold {number}?").format(number=cohort)
+        self.app.push_screen(ConfirmModal(heading, text, yes=_("Issue")), answered)
 
     def action_mark(self, status: str) -> None:
         row = self._cursor_row()
