@@ -25,8 +25,9 @@ from kommunestyre.lists.importer import (
     _columns,
     column_word,
     meanings,
+    shape_problems,
 )
-from kommunestyre.lists.sheets import MAX_CELL, Sheet, whole
+from kommunestyre.lists.sheets import Sheet
 
 #: Header spellings for a contacts sheet; "Kontakt" is the contacts list's own header, so a
 #: list written by ``kommunestyre export contacts`` reads back.
@@ -100,26 +101,7 @@ def _read_row(
         index = columns.get(key)
         return headers[index].strip() if index is not None else column_word(key)
 
-    problems: list[Problem] = []
-    if any(c.strip() for c in cells[len(headers) :]):
-        problems.append(
-            Problem(
-                number,
-                "",
-                _("{cells} cells, but the header has {columns} columns").format(
-                    cells=len(cells), columns=len(headers)
-                ),
-            )
-        )
-    for index, value in enumerate(cells[: len(headers)]):
-        if len(value) > MAX_CELL:
-            problems.append(
-                Problem(
-                    number,
-                    headers[index].strip(),
-                    _("{n} characters is too long").format(n=whole(len(value))),
-                )
-            )
+    problems = shape_problems(number, cells, headers)
     if problems:
         return None, problems
     found = None

@@ -10,7 +10,7 @@ runs both inside one transaction: all or nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple, Protocol
@@ -191,12 +191,7 @@ class ImportPlan:
 
     def summary(self) -> str:
         parts = [ngettext("{n} row(s)", "{n} row(s)", self.row_count).format(n=self.row_count)]
-        if n := self.count("add"):
-            parts.append(ngettext("{n} add", "{n} add", n).format(n=n))
-        if n := self.count("update"):
-            parts.append(ngettext("{n} update", "{n} update", n).format(n=n))
-        if n := self.count("duplicate"):
-            parts.append(ngettext("{n} duplicate", "{n} duplicate", n).format(n=n))
+        parts += row_kinds(self.count)
         if n := len(self.excluded):
             parts.append(ngettext("{n} excluded", "{n} excluded", n).format(n=n))
         if n := len(self.problems):
@@ -295,25 +290,23 @@ def _cohort(text: str, default: int | None, register: Register) -> int | None:
     return number
 
 
-def _read_row(
-    number: int,
-    cells: list[str],
-    columns: dict[str, int],
-    headers: Sequence[str],
-    register: Register,
-    default_cohort: int | None,
-) -> tuple[ImportRow | None, list[Problem]]:
-    def cell(key: str) -> str:
-        index = columns.get(key)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+def row_kinds(count: Callable[[str], int]) -> list[str]:
+    """How many rows add, update and are duplicates, in a report's summary."""
+    parts = []
+    if n := count("add"):
+        parts.append(ngettext("{n} add", "{n} add", n).format(n=n))
+    if n := count("update"):
+        parts.append(ngettext("{n} update", "{n} update", n).format(n=n))
+    if n := count("duplicate"):
+        parts.append(ngettext("{n} duplicate", "{n} duplicate", n).format(n=n))
+    return parts
 
-    def header(key: str) -> str:
-        index = columns.get(key)
-        return headers[index].strip() if index is not None else column_word(key)
 
+def shape_problems(number: int, cells: list[str], headers: Sequence[str]) -> list[Problem]:
+    """What is wrong with a row before its values are read: more filled cells than the header
+    has columns, or a cell too long (every sheet the program imports checks this)."""
     problems: list[Problem] = []
-    extra = cells[len(headers) :]
-    if any(c.strip() for c in extra):
+    if any(c.strip() for c in cells[len(headers) :]):
         problems.append(
             Problem(
                 number,
@@ -332,6 +325,26 @@ def _read_row(
                     _("{n} characters is too long").format(n=whole(len(value))),
                 )
             )
+    return problems
+
+
+def _read_row(
+    number: int,
+    cells: list[str],
+    columns: dict[str, int],
+    headers: Sequence[str],
+    register: Register,
+    default_cohort: int | None,
+) -> tuple[ImportRow | None, list[Problem]]:
+    def cell(key: str) -> str:
+        index = columns.get(key)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    def header(key: str) -> str:
+        index = columns.get(key)
+        return headers[index].strip() if index is not None else column_word(key)
+
+    problems = shape_problems(number, cells, headers)
     if problems:
         return None, problems
 

@@ -35,8 +35,15 @@ from kommunestyre.domain.municipalities import Municipality, by_code
 from kommunestyre.errors import KommunestyreError
 from kommunestyre.formats import short_date
 from kommunestyre.i18n import _, ngettext
-from kommunestyre.lists.importer import ImportPlan, ReportLine, apply_plan, plan_import
-from kommunestyre.lists.sheets import MAX_BYTES, Sheet, SheetError, read_sheet_bytes, whole
+from kommunestyre.lists.importer import ImportPlan, ReportLine, apply_plan, plan_import, row_kinds
+from kommunestyre.lists.sheets import (
+    MAX_BYTES,
+    XLSX_TYPE,
+    Sheet,
+    SheetError,
+    read_sheet_bytes,
+    whole,
+)
 
 MAX_MAILBOX_BYTES = 512 * 1024 * 1024  # an mbox file: a season of replies is far less
 MAX_MESSAGE_BYTES = 4 * MAX_BYTES  # one message, its attachments encoded (base64: 4/3)
@@ -44,7 +51,6 @@ MAX_MESSAGES = 5_000
 MAX_PARTS = 200  # parts of one message that are looked at
 MAX_SHEETS = 20  # sheets attached to one message
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls", ".ods", ".numbers")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Addresses anyone can have: their domain says nothing about a municipality.
 OPEN_DOMAINS = frozenset(
     {"gmail.com", "hotmail.com", "hotmail.dk", "outlook.com", "outlook.dk", "live.dk",
@@ -413,12 +419,7 @@ class ReplyPlan:
         parts.append(ngettext("{n} sheet", "{n} sheets", sheets).format(n=sheets))
         rows = sum(plan.row_count for plan in self.plans())
         parts.append(ngettext("{n} row(s)", "{n} row(s)", rows).format(n=rows))
-        if n := self.count("add"):
-            parts.append(ngettext("{n} add", "{n} add", n).format(n=n))
-        if n := self.count("update"):
-            parts.append(ngettext("{n} update", "{n} update", n).format(n=n))
-        if n := self.count("duplicate"):
-            parts.append(ngettext("{n} duplicate", "{n} duplicate", n).format(n=n))
+        parts += row_kinds(self.count)
         if n := len(self.excluded):
             parts.append(ngettext("{n} reply left out", "{n} replies left out", n).format(n=n))
         if n := len(self.problems):

@@ -21,6 +21,8 @@ MAX_ROWS = 20_000
 #: How far down an XLSX is read (row numbers, blank rows included).
 MAX_SHEET_ROWS = MAX_ROWS + 1000
 MAX_CELL = 10_000  # characters; a longer cell is refused at its row
+#: An XLSX file's MIME type (as an e-mail attachment carries it).
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_COLUMNS = 60  # a sign-up sheet has a dozen; more is read as nothing
 MAX_UNPACKED = 200 * 1024 * 1024  # an XLSX is a zip: refuse one that unpacks to more than this
 

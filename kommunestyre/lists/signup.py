@@ -26,7 +26,7 @@ from kommunestyre.errors import InvalidRecord, ValidationError
 from kommunestyre.formats import short_date, short_range
 from kommunestyre.i18n import _
 from kommunestyre.lists.importer import _MEANING, column_word, header_key
-from kommunestyre.lists.sheets import Sheet, SignupInfo
+from kommunestyre.lists.sheets import XLSX_TYPE, Sheet, SignupInfo
 from kommunestyre.spreadsheet import neutralise
 
 #: The hidden sheet's name and its first cell: what marks a workbook as a sign-up sheet.
@@ -84,10 +84,6 @@ def signup_filename(code: int) -> str:
         name = name.replace(letter, spelt)
     slug = re.sub(r"[^a-z0-9]+", "-", name).strip("-") or f"{code:03d}"
     return f"tilmelding-{slug}.xlsx"
-
-
-#: The sheet's MIME type, as an attachment carries it.
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 #: Raised when the sheet's layout changes: letters with the new sheet are updates.

@@ -8,48 +8,19 @@ all or nothing, one history entry). A report with any problem is returned unsave
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from kommunestyre.errors import KommunestyreError
-from kommunestyre.i18n import N_, _, ngettext
+from kommunestyre.i18n import _
 from kommunestyre.lists.contacts_import import ContactPlan, apply_contacts, plan_contacts
 from kommunestyre.lists.replies import ReplyPlan, plan_people, plan_replies, read_replies
 from kommunestyre.lists.sheets import read_sheet
-from kommunestyre.services.registry import Registry
+from kommunestyre.services.registry import ImportRejected, ImportReport, Registry
 
-
-@dataclass(frozen=True, slots=True)
-class ContactReport:
-    plan: ContactPlan
-    outcome: list[str]
-    saved: bool = False
-    dry_run: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyReport:
-    plan: ReplyPlan
-    outcome: list[str]
-    saved: bool = False
-    dry_run: bool = False
-
-
-class ImportRefused(KommunestyreError):
-    """The file has problems: nothing was imported. The report says where and why."""
-
-    title = N_("Nothing imported")
-
-    def __init__(self, report: ContactReport | ReplyReport) -> None:
-        self.report = report
-        count = len(report.plan.problems)
-        super().__init__(
-            ngettext(
-                "{n} problem(s) in the file; nothing was imported",
-                "{n} problem(s) in the file; nothing was imported",
-                count,
-            ).format(n=count)
-        )
+#: What a contacts import and an import of replies report (see ImportReport).
+ContactReport = ImportReport[ContactPlan]
+ReplyReport = ImportReport[ReplyPlan]
+#: A file with problems: nothing was imported (the registrations' refusal, the same report).
+ImportRefused = ImportRejected
 
 
 def import_contacts(

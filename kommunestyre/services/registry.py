@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kommunestyre.domain import changes, rules
 from kommunestyre.domain.capacity import open_offers
@@ -73,11 +73,15 @@ class Snapshot:
     now: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    """An import's plan (what each row does, or its problems) and what happened (or would)."""
+PlanT = TypeVar("PlanT")
 
-    plan: ImportPlan
+
+@dataclass(frozen=True)  # no slots: a slotted generic dataclass breaks typing's aliases
+class ImportReport(Generic[PlanT]):
+    """An import's plan (what each row does, or its problems) and what happened (or would):
+    registrations (an ImportPlan), contacts, or the replies to the invitation."""
+
+    plan: PlanT
     outcome: list[str]
     saved: bool = False
     dry_run: bool = False
@@ -153,11 +157,11 @@ def find_target(register: Register, who: str, want: str = "active") -> Target:
 
 
 class ImportRejected(KommunestyreError):
-    """The sheet has problems: nothing was imported. The report says which rows and why."""
+    """The file has problems: nothing was imported. The report says which rows and why."""
 
     title = N_("Nothing imported")
 
-    def __init__(self, report: ImportReport) -> None:
+    def __init__(self, report: ImportReport[Any]) -> None:
         self.report = report
         count = len(report.plan.problems)
         super().__init__(
@@ -664,7 +668,7 @@ class Registry:
 
     def import_registrations(
         self, path: Path, *, cohort: int | None = None, exclude: Sequence[int] = ()
-    ) -> ImportReport:
+    ) -> ImportReport[ImportPlan]:
         """Import a sheet of registrations in one transaction: every row, or nothing."""
         from kommunestyre.lists.importer import apply_plan, plan_import
         from kommunestyre.lists.sheets import read_sheet
@@ -691,7 +695,7 @@ class Registry:
 
     def preview_import(
         self, path: Path, *, cohort: int | None = None, exclude: Sequence[int] = ()
-    ) -> ImportReport:
+    ) -> ImportReport[ImportPlan]:
         """What an import would do, tried on a copy of the register that is never saved."""
         from kommunestyre.lists.importer import Problem, apply_plan, plan_import
         from kommunestyre.lists.sheets import read_sheet

@@ -143,6 +143,9 @@ class KommunestyreApp(App[None]):
         for name in ("SIGTERM", "SIGHUP"):  # a kill, or the terminal window closing
             number = getattr(signal, name, None)
             if number is not None:
+                # Windows' event loop has no signal handlers (it raises NotImplementedError),
+                # nor has a loop outside the main thread: there, closing the window ends the
+                # process as the system does, and ctrl+c still stops a job (see letters).
                 with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                     loop.add_signal_handler(number, self.stop_and_exit)
                     self._signals.append(number)
